@@ -1,0 +1,38 @@
+// Declarative checks for request bodies: each verb lists its fields once and
+// gets the stock VideoRoom's error codes (429 missing, 430 wrong type/value).
+#pragma once
+
+#include <jansson.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+namespace swiftcall::api {
+
+enum class FieldType { string, integer, positive_integer, boolean, array, object };
+
+struct FieldSpec {
+    const char* name;
+    FieldType type;
+    bool required = false;
+};
+
+// Longest string any field may carry; display names and descriptions in the
+// stock UI are a few dozen characters, so anything near this is hostile.
+inline constexpr size_t kMaxStringField = 1024;
+
+// Throws ApiError when a field is missing, has the wrong type, or a string is
+// longer than kMaxStringField. Unknown fields are ignored, as VideoRoom does.
+void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs);
+
+std::optional<std::string> string_field(const json_t* body, const char* name);
+std::optional<uint64_t> uint_field(const json_t* body, const char* name);
+std::optional<int64_t> int_field(const json_t* body, const char* name);
+std::optional<bool> bool_field(const json_t* body, const char* name);
+
+// The "request" verb of a message, validated.
+std::string request_name(const json_t* body);
+
+}  // namespace swiftcall::api

@@ -1,0 +1,121 @@
+#include "core/fanout.h"
+
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "media/h264_nal.h"
+#include "media/rtp_packet.h"
+#include "media/vp8_descriptor.h"
+
+namespace swiftcall::core {
+
+using media::RtpPacketView;
+
+void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherStream& stream,
+                              int64_t now_us, bool force) {
+    {
+        std::lock_guard guard(stream.lock);
+        if (!force && now_us - stream.last_keyframe_request_us < kKeyframeRequestGapUs) return;
+        stream.last_keyframe_request_us = now_us;
+    }
+    sink_.request_keyframe(publisher.session, stream.media.mindex);
+}
+
+// Caller holds stream.lock.
+int Fanout::substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet,
+                         uint32_t ssrc, size_t) {
+    for (int i = 0; i < 3; i++)
+        if (stream.ssrcs[i] == ssrc) return i;
+    if (stream.rid_extension_id <= 0) return -1;
+    auto view = RtpPacketView::parse(packet);
+    if (!view) return -1;
+    auto rid = view->extension(packet, stream.rid_extension_id);
+    if (!rid) return -1;
+    const std::string value(reinterpret_cast<const char*>(rid->data()), rid->size());
+    for (int i = 0; i < 3; i++) {
+        if (!stream.rids[i].empty() && stream.rids[i] == value) {
+            stream.ssrcs[i] = ssrc;
+            return i;
+        }
+    }
+    return -1;
+}
+
+void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& stream,
+                     std::span<const uint8_t> packet, const void* extensions, int64_t now_us) {
+    auto view = RtpPacketView::parse(packet);
+    if (!view) {
+        counters_.malformed++;
+        return;
+    }
+    if (packet.size() > kMaxPacket) {
+        counters_.oversized++;
+        return;
+    }
+    const room::MediaDescription& media = stream.media;
+    const bool video = media.kind == room::MediaKind::video;
+    std::span<const uint8_t> payload = packet.subspan(view->header_size, view->payload_size);
+
+    bool keyframe = false;
+    std::optional<media::Vp8Descriptor> vp8;
+    if (video && media.codec == "vp8") {
+        vp8 = media::Vp8Descriptor::parse(payload);
+        keyframe = vp8 && vp8->keyframe;
+    } else if (video && media.codec == "h264") {
+        keyframe = media::h264_is_keyframe(payload);
+    }
+
+    bool want_keyframe = false;
+    std::lock_guard guard(stream.lock);
+    stream.packets_in++;
+    stream.bytes_in += packet.size();
+    int substream = 0;
+    if (stream.simulcast) {
+        substream = substream_of(stream, packet, view->ssrc, 0);
+        if (substream < 0) {
+            counters_.unknown_substream++;
+            return;
+        }
+    }
+    uint8_t buffer[kMaxPacket];
+    for (const auto& sub : stream.subscribers) {
+        std::lock_guard sub_guard(sub->lock);
+        if (!sub->active || !sub->send || sub->paused) continue;
+        bool source_changed = false;
+        if (stream.simulcast) {
+            auto decision = sub->simulcast.process(
+                substream, keyframe, vp8 ? vp8->temporal_id : std::nullopt,
+                vp8 && vp8->layer_sync, now_us);
+            want_keyframe |= decision.need_keyframe;
+            if (decision.substream_changed || decision.temporal_changed)
+                sink_.simulcast_changed(sub->session, sub->mid, sub->simulcast.substream(),
+                                        sub->simulcast.temporal());
+            if (!decision.forward) {
+                sub->rewriter.skip(view->ssrc, view->sequence);
+                continue;
+            }
+            source_changed = decision.source_changed;
+        }
+        std::memcpy(buffer, packet.data(), packet.size());
+        auto out = sub->rewriter.rewrite(view->ssrc, view->sequence, view->timestamp,
+                                         media.clock_rate ? media.clock_rate : 90000, now_us);
+        media::write_u16(buffer + 2, out.sequence);
+        media::write_u32(buffer + 4, out.timestamp);
+        if (vp8 && stream.simulcast) {
+            if (source_changed) sub->vp8.on_switch();
+            sub->vp8.apply(std::span<uint8_t>(buffer + view->header_size, view->payload_size),
+                           *vp8);
+        }
+        sub->packets_out++;
+        sub->bytes_out += packet.size();
+        sink_.relay_rtp(sub->session, sub->mindex, video, buffer, packet.size(), extensions);
+        counters_.forwarded++;
+    }
+    if (want_keyframe && now_us - stream.last_keyframe_request_us >= kKeyframeRequestGapUs) {
+        stream.last_keyframe_request_us = now_us;
+        sink_.request_keyframe(publisher.session, media.mindex);
+    }
+}
+
+}  // namespace swiftcall::core

@@ -1,0 +1,48 @@
+// The user-space forwarding path: one publisher packet to every subscriber
+// stream of that publisher stream, with each subscriber's own sequence and
+// timestamp space, simulcast choice and pause state.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+
+#include "core/media_sink.h"
+#include "room/participants.h"
+
+namespace swiftcall::core {
+
+struct FanoutCounters {
+    std::atomic<uint64_t> malformed{0};
+    std::atomic<uint64_t> oversized{0};
+    std::atomic<uint64_t> unknown_substream{0};
+    std::atomic<uint64_t> forwarded{0};
+};
+
+class Fanout {
+public:
+    // Largest packet forwarded; Janus itself never hands plugins more.
+    static constexpr size_t kMaxPacket = 1500;
+    // Keyframe requests towards one publisher stream are spaced by this.
+    static constexpr int64_t kKeyframeRequestGapUs = 500000;
+
+    explicit Fanout(MediaSink& sink) : sink_(sink) {}
+
+    void forward(const room::Publisher& publisher, room::PublisherStream& stream,
+                 std::span<const uint8_t> packet, const void* extensions, int64_t now_us);
+
+    // Asks the publisher for a keyframe unless one was asked for recently.
+    void request_keyframe(const room::Publisher& publisher, room::PublisherStream& stream,
+                          int64_t now_us, bool force = false);
+
+    const FanoutCounters& counters() const { return counters_; }
+
+private:
+    int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet,
+                     uint32_t ssrc, size_t ext_offset_hint);
+
+    MediaSink& sink_;
+    FanoutCounters counters_;
+};
+
+}  // namespace swiftcall::core

@@ -1,0 +1,431 @@
+#include "core/plugin.h"
+
+#include <chrono>
+
+#include "api/api_error.h"
+#include "api/field_validator.h"
+#include "core/config_file.h"
+#include "core/janus_media_sink.h"
+#include "media/rtcp_feedback.h"
+#include "version.h"
+
+extern "C" {
+#include <debug.h>
+}
+
+namespace swiftcall::core {
+namespace {
+
+int64_t monotonic_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Requests answered inline; everything else goes through the worker.
+bool is_sync_request(const std::string& request) {
+    return request == "create" || request == "edit" || request == "destroy" ||
+           request == "list" || request == "exists" || request == "listparticipants" ||
+           request == "kick";
+}
+
+bool is_async_request(const std::string& request) {
+    return request == "join" || request == "joinandconfigure" || request == "configure" ||
+           request == "publish" || request == "unpublish" || request == "start" ||
+           request == "pause" || request == "switch" || request == "leave" ||
+           request == "update" || request == "subscribe" || request == "unsubscribe";
+}
+
+api::Json error_event(const api::ApiError& error) {
+    api::Json event = api::Json::object();
+    event.set("videoroom", "event");
+    event.set("error_code", error.numeric_code());
+    event.set("error", error.what());
+    return event;
+}
+
+}  // namespace
+
+Plugin& Plugin::instance() {
+    static Plugin plugin;
+    return plugin;
+}
+
+Plugin::Plugin() = default;
+
+const char* Plugin::package() const {
+    return config_.videoroom_compat ? "janus.plugin.videoroom" : SWIFTCALL_PACKAGE;
+}
+
+int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* config_folder) {
+    if (gateway == nullptr || config_folder == nullptr) return -1;
+    const std::string path = std::string(config_folder) + "/" + SWIFTCALL_PACKAGE + ".jcfg";
+    try {
+        config_ = load_config_file(path);
+    } catch (const ConfigError& error) {
+        JANUS_LOG(LOG_FATAL, "[SwiftCall] %s: %s\n", path.c_str(), error.what());
+        return -1;
+    }
+    for (const auto& settings : config_.rooms) {
+        if (!rooms_.create(settings))
+            JANUS_LOG(LOG_WARN, "[SwiftCall] duplicate room %" PRIu64 " in %s\n", settings.id,
+                      path.c_str());
+    }
+    gateway_ = gateway;
+    self_ = self;
+    sink_ = std::make_unique<JanusMediaSink>(gateway, self);
+    fanout_ = std::make_unique<Fanout>(*sink_);
+    stopping_ = false;
+    worker_ = std::thread([this] { worker_loop(); });
+    initialized_ = true;
+    JANUS_LOG(LOG_INFO,
+              "[SwiftCall] %s initialized as %s: %zu rooms, datapath=%s (%s)\n",
+              SWIFTCALL_VERSION_STRING, package(), config_.rooms.size(),
+              to_string(config_.datapath), leg_path_reason().c_str());
+    return 0;
+}
+
+std::string Plugin::leg_path_reason() const {
+    if (config_.datapath == DatapathMode::user) return "user path: datapath = \"user\" in the jcfg";
+    return "user path: the kernel datapath is not wired into the plugin in this build";
+}
+
+void Plugin::destroy() {
+    if (!initialized_.exchange(false)) return;
+    {
+        std::lock_guard guard(queue_lock_);
+        stopping_ = true;
+    }
+    queue_ready_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    {
+        std::lock_guard guard(sessions_lock_);
+        sessions_.clear();
+    }
+    for (const auto& room : rooms_.all()) rooms_.remove(room->id());
+    JANUS_LOG(LOG_INFO, "[SwiftCall] destroyed\n");
+}
+
+std::shared_ptr<Session> Plugin::find_session(janus_plugin_session* handle) {
+    std::lock_guard guard(sessions_lock_);
+    auto it = sessions_.find(handle);
+    return it == sessions_.end() ? nullptr : it->second;
+}
+
+void Plugin::create_session(janus_plugin_session* handle, int* error) {
+    if (!initialized_) {
+        *error = -1;
+        return;
+    }
+    auto session = std::make_shared<Session>(handle);
+    std::lock_guard guard(sessions_lock_);
+    sessions_[handle] = session;
+}
+
+janus_plugin_result* Plugin::handle_message(janus_plugin_session* handle, char* transaction,
+                                            json_t* message, json_t* jsep) {
+    // Janus hands us a reference to each of message and jsep (and the
+    // transaction string) that we must release.
+    api::Json body = api::Json::adopt(message);
+    api::Json sdp = api::Json::adopt(jsep);
+    std::string txn = transaction ? transaction : "";
+    g_free(transaction);
+    if (!initialized_)
+        return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "Plugin not initialized", nullptr);
+    auto session = find_session(handle);
+    if (!session)
+        return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "No session associated with this handle",
+                                       nullptr);
+    try {
+        const std::string request = api::request_name(body.get());
+        if (is_sync_request(request)) {
+            api::Json response = handle_sync(request, body.get());
+            return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, response.release());
+        }
+        if (!is_async_request(request))
+            throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+        {
+            std::lock_guard guard(queue_lock_);
+            queue_.push_back(Message{session, txn, std::move(body), std::move(sdp)});
+        }
+        queue_ready_.notify_one();
+        return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, nullptr, nullptr);
+    } catch (const api::ApiError& error) {
+        return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, error_event(error).release());
+    }
+}
+
+json_t* Plugin::handle_admin_message(json_t* message) {
+    try {
+        const std::string request = api::request_name(message);
+        if (!is_sync_request(request))
+            throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+        return handle_sync(request, message).release();
+    } catch (const api::ApiError& error) {
+        return error_event(error).release();
+    }
+}
+
+void Plugin::worker_loop() {
+    while (true) {
+        Message message;
+        {
+            std::unique_lock guard(queue_lock_);
+            queue_ready_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            message = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        if (message.session->destroyed) continue;
+        handle_async(message);
+    }
+}
+
+void Plugin::push_event(const std::shared_ptr<Session>& session, const std::string& transaction,
+                        api::Json event, api::Json jsep) {
+    if (!session || session->destroyed) return;
+    int result = gateway_->push_event(session->handle, self_,
+                                      transaction.empty() ? nullptr : transaction.c_str(),
+                                      event.get(), jsep.get());
+    if (result != 0)
+        JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d\n", result);
+}
+
+void Plugin::handle_async(Message& message) {
+    Session& session = *message.session;
+    const json_t* body = message.body.get();
+    const json_t* jsep = message.jsep.get();
+    Reply reply;
+    try {
+        const std::string request = api::request_name(body);
+        Role role;
+        {
+            std::lock_guard guard(session.lock);
+            role = session.role;
+        }
+        if (role == Role::none) {
+            if (request != "join" && request != "joinandconfigure")
+                throw api::ApiError(api::ErrorCode::join_first,
+                                    "Invalid request on unconfigured participant");
+            api::validate_fields(body, {{"ptype", api::FieldType::string, true}});
+            const std::string ptype = *api::string_field(body, "ptype");
+            if (ptype == "publisher") {
+                reply = join_publisher(session, body, jsep);
+            } else if (ptype == "subscriber" || ptype == "listener") {
+                if (request == "joinandconfigure")
+                    throw api::ApiError(api::ErrorCode::invalid_element,
+                                        "Invalid element (ptype)");
+                reply = join_subscriber(session, body);
+            } else {
+                throw api::ApiError(api::ErrorCode::invalid_element,
+                                    "Invalid element (ptype)");
+            }
+        } else if (role == Role::publisher) {
+            if (request == "join" || request == "joinandconfigure")
+                throw api::ApiError(api::ErrorCode::already_joined, "Already in as a publisher on this handle");
+            else if (request == "configure") reply = configure_publisher(session, body, jsep);
+            else if (request == "publish") reply = publish(session, body, jsep);
+            else if (request == "unpublish") reply = unpublish(session);
+            else if (request == "leave") reply = leave_publisher(session);
+            else throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+        } else {
+            if (request == "join" || request == "joinandconfigure")
+                throw api::ApiError(api::ErrorCode::already_joined, "Already in as a subscriber on this handle");
+            else if (request == "start") reply = start_subscriber(session, jsep);
+            else if (request == "pause") reply = pause_subscriber(session);
+            else if (request == "configure") reply = configure_subscriber(session, body);
+            else if (request == "switch") reply = switch_subscriber(session, body);
+            else if (request == "update" || request == "subscribe" || request == "unsubscribe")
+                reply = update_subscriber(session, body, request);
+            else if (request == "leave") reply = leave_subscriber(session);
+            else throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+        }
+    } catch (const api::ApiError& error) {
+        JANUS_LOG(LOG_VERB, "[SwiftCall] request failed: %d %s\n", error.numeric_code(), error.what());
+        reply = Reply{error_event(error), api::Json()};
+    }
+    if (reply.event) push_event(message.session, message.transaction, reply.event, reply.jsep);
+}
+
+void Plugin::setup_media(janus_plugin_session* handle) {
+    auto session = find_session(handle);
+    if (!session || session->destroyed) return;
+    session->media_up = true;
+    std::shared_ptr<room::Room> room;
+    std::shared_ptr<room::Publisher> publisher;
+    std::shared_ptr<room::Subscriber> subscriber;
+    {
+        std::lock_guard guard(session->lock);
+        room = session->room;
+        publisher = session->publisher;
+        subscriber = session->subscriber;
+    }
+    if (publisher && room) {
+        const uint32_t cap = publisher->bitrate ? publisher->bitrate : room->settings().bitrate;
+        if (cap) gateway_->send_remb(handle, cap);
+        JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " in room %" PRIu64 " is up\n",
+                  publisher->id, room->id());
+        notify_new_publisher(*room, *publisher);
+    } else if (subscriber) {
+        std::vector<std::pair<std::shared_ptr<room::PublisherStream>, uint64_t>> sources;
+        {
+            std::lock_guard guard(subscriber->lock);
+            for (const auto& stream : subscriber->streams) {
+                std::lock_guard sg(stream->lock);
+                auto source = stream->source.lock();
+                if (source && source->media.kind == room::MediaKind::video)
+                    sources.emplace_back(source, stream->feed_id);
+                JANUS_LOG(LOG_INFO,
+                          "[SwiftCall] subscriber leg mid=%s feed=%" PRIu64 " mid=%s: %s\n",
+                          stream->mid.c_str(), stream->feed_id, stream->feed_mid.c_str(),
+                          leg_path_reason().c_str());
+            }
+        }
+        for (const auto& [source, feed] : sources) {
+            if (auto p = room ? room->publisher(feed) : nullptr)
+                fanout_->request_keyframe(*p, *source, monotonic_us(), true);
+        }
+    }
+}
+
+void Plugin::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet) {
+    if (handle == nullptr || packet == nullptr || packet->buffer == nullptr) return;
+    janus_plugin_session* h = handle;
+    auto session = find_session(h);
+    if (!session || session->destroyed) return;
+    std::shared_ptr<room::Publisher> publisher;
+    {
+        std::lock_guard guard(session->lock);
+        publisher = session->publisher;
+    }
+    if (!publisher) return;
+    auto stream = publisher->stream_by_mindex(packet->mindex);
+    if (!stream || stream->media.disabled) return;
+    fanout_->forward(*publisher, *stream,
+                     std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer),
+                                              packet->length),
+                     &packet->extensions, monotonic_us());
+}
+
+void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet) {
+    if (handle == nullptr || packet == nullptr || packet->buffer == nullptr) return;
+    auto session = find_session(handle);
+    if (!session || session->destroyed) return;
+    std::shared_ptr<room::Subscriber> subscriber;
+    std::shared_ptr<room::Room> room;
+    {
+        std::lock_guard guard(session->lock);
+        subscriber = session->subscriber;
+        room = session->room;
+    }
+    if (!subscriber || !room) return;  // publishers' RTCP is handled by the core
+    auto feedback = media::parse_rtcp_feedback(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(packet->buffer), packet->length));
+    if (!feedback.keyframe_request) return;
+    std::shared_ptr<room::PublisherStream> source;
+    uint64_t feed = 0;
+    {
+        std::lock_guard guard(subscriber->lock);
+        for (const auto& stream : subscriber->streams) {
+            if (stream->mindex != packet->mindex) continue;
+            std::lock_guard sg(stream->lock);
+            source = stream->source.lock();
+            feed = stream->feed_id;
+        }
+    }
+    if (!source) return;
+    if (auto publisher = room->publisher(feed))
+        fanout_->request_keyframe(*publisher, *source, monotonic_us());
+}
+
+void Plugin::hangup_media(janus_plugin_session* handle) {
+    auto session = find_session(handle);
+    if (!session) return;
+    session->media_up = false;
+    std::shared_ptr<room::Room> room;
+    std::shared_ptr<room::Publisher> publisher;
+    std::shared_ptr<room::Subscriber> subscriber;
+    {
+        std::lock_guard guard(session->lock);
+        room = session->room;
+        publisher = session->publisher;
+        subscriber = session->subscriber;
+    }
+    if (publisher && room) {
+        unpublish_streams(*room, *publisher, true);
+    } else if (subscriber) {
+        subscriber->paused = true;
+        std::lock_guard guard(subscriber->lock);
+        subscriber->started = false;
+        for (const auto& stream : subscriber->streams) {
+            std::lock_guard sg(stream->lock);
+            stream->paused = true;
+        }
+    }
+}
+
+void Plugin::destroy_session(janus_plugin_session* handle, int* error) {
+    auto session = find_session(handle);
+    if (!session) {
+        *error = -2;
+        return;
+    }
+    Role role;
+    {
+        std::lock_guard guard(session->lock);
+        role = session->role;
+    }
+    if (role == Role::publisher) remove_publisher(*session, "leaving");
+    if (role == Role::subscriber) detach_subscriber(*session);
+    session->destroyed = true;
+    std::lock_guard guard(sessions_lock_);
+    sessions_.erase(handle);
+}
+
+json_t* Plugin::query_session(janus_plugin_session* handle) {
+    auto session = find_session(handle);
+    if (!session) return nullptr;
+    api::Json info = api::Json::object();
+    std::lock_guard guard(session->lock);
+    info.set("role", session->role == Role::publisher    ? "publisher"
+                     : session->role == Role::subscriber ? "subscriber"
+                                                         : "none");
+    info.set_bool("media_up", session->media_up);
+    if (session->room) info.set("room", session->room->id());
+    if (session->publisher) {
+        info.set("id", session->publisher->id);
+        api::Json streams = api::Json::array();
+        if (auto list = session->publisher->streams_snapshot()) {
+            for (const auto& s : *list) {
+                std::lock_guard sg(s->lock);
+                api::Json item = api::Json::object();
+                item.set("mid", s->media.mid).set("codec", s->media.codec);
+                item.set("packets_in", s->packets_in).set("bytes_in", s->bytes_in);
+                item.set("subscribers", static_cast<uint64_t>(s->subscribers.size()));
+                streams.append(item);
+            }
+        }
+        info.set("streams", streams);
+    }
+    if (session->subscriber) {
+        api::Json streams = api::Json::array();
+        std::lock_guard sg(session->subscriber->lock);
+        for (const auto& s : session->subscriber->streams) {
+            std::lock_guard ssg(s->lock);
+            api::Json item = api::Json::object();
+            item.set("mid", s->mid).set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
+            item.set("path", "user").set("path_reason", leg_path_reason());
+            item.set("packets_out", s->packets_out).set("bytes_out", s->bytes_out);
+            streams.append(item);
+        }
+        info.set("streams", streams);
+    }
+    const FanoutCounters& c = fanout_->counters();
+    api::Json drops = api::Json::object();
+    drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
+    drops.set("unknown_substream", c.unknown_substream.load());
+    info.set("plugin_drops", drops);
+    return info.release();
+}
+
+}  // namespace swiftcall::core

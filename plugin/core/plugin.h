@@ -1,0 +1,117 @@
+// The SwiftCall plugin behind the C ABI: owns rooms, sessions, the request
+// worker and the media path. abi.cpp forwards each janus_plugin callback to
+// one method here.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "api/json.h"
+#include "core/fanout.h"
+#include "core/plugin_config.h"
+#include "core/session.h"
+#include "room/room_registry.h"
+
+namespace swiftcall::core {
+
+class JanusMediaSink;
+
+class Plugin {
+public:
+    static Plugin& instance();
+
+    int init(janus_callbacks* gateway, janus_plugin* self, const char* config_folder);
+    void destroy();
+    const char* package() const;
+
+    void create_session(janus_plugin_session* handle, int* error);
+    janus_plugin_result* handle_message(janus_plugin_session* handle, char* transaction,
+                                        json_t* message, json_t* jsep);
+    json_t* handle_admin_message(json_t* message);
+    void setup_media(janus_plugin_session* handle);
+    void incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet);
+    void incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet);
+    void hangup_media(janus_plugin_session* handle);
+    void destroy_session(janus_plugin_session* handle, int* error);
+    json_t* query_session(janus_plugin_session* handle);
+
+private:
+    struct Message {
+        std::shared_ptr<Session> session;
+        std::string transaction;
+        api::Json body;
+        api::Json jsep;
+    };
+
+    Plugin();
+    std::shared_ptr<Session> find_session(janus_plugin_session* handle);
+    void worker_loop();
+    void handle_async(Message& message);
+
+    // Synchronous verbs (room management); throw api::ApiError.
+    api::Json handle_sync(const std::string& request, const json_t* body);
+    api::Json room_create(const json_t* body);
+    api::Json room_edit(const json_t* body);
+    api::Json room_destroy(const json_t* body);
+    api::Json room_list(const json_t* body);
+    api::Json room_exists(const json_t* body);
+    api::Json room_list_participants(const json_t* body);
+    api::Json room_kick(const json_t* body);
+    std::shared_ptr<room::Room> room_for(const json_t* body, bool check_secret);
+
+    // Asynchronous verbs; each returns the event and optional jsep to push.
+    struct Reply {
+        api::Json event;
+        api::Json jsep;
+    };
+    Reply join_publisher(Session& session, const json_t* body, const json_t* jsep);
+    Reply configure_publisher(Session& session, const json_t* body, const json_t* jsep);
+    Reply publish(Session& session, const json_t* body, const json_t* jsep);
+    Reply unpublish(Session& session);
+    Reply leave_publisher(Session& session);
+    Reply join_subscriber(Session& session, const json_t* body);
+    Reply start_subscriber(Session& session, const json_t* jsep);
+    Reply pause_subscriber(Session& session);
+    Reply configure_subscriber(Session& session, const json_t* body);
+    Reply switch_subscriber(Session& session, const json_t* body);
+    Reply update_subscriber(Session& session, const json_t* body, const std::string& request);
+    Reply leave_subscriber(Session& session);
+
+    // Teardown shared by unpublish, hangup, leave, kick and destroy.
+    void unpublish_streams(room::Room& room, room::Publisher& publisher, bool notify);
+    void remove_publisher(Session& session, const char* reason);
+    void detach_subscriber(Session& session);
+
+    void notify_room(room::Room& room, const api::Json& event, const room::Publisher* except);
+    void notify_new_publisher(room::Room& room, const room::Publisher& publisher);
+    void push_event(const std::shared_ptr<Session>& session, const std::string& transaction,
+                    api::Json event, api::Json jsep);
+    api::Json publisher_json(const room::Publisher& publisher) const;
+    api::Json subscriber_streams_json(room::Subscriber& subscriber) const;
+    api::Json subscriber_offer(room::Subscriber& subscriber);
+    std::string leg_path_reason() const;
+
+    janus_callbacks* gateway_ = nullptr;
+    janus_plugin* self_ = nullptr;
+    PluginConfig config_;
+    room::RoomRegistry rooms_;
+    std::unique_ptr<JanusMediaSink> sink_;
+    std::unique_ptr<Fanout> fanout_;
+
+    std::mutex sessions_lock_;
+    std::unordered_map<janus_plugin_session*, std::shared_ptr<Session>> sessions_;
+
+    std::mutex queue_lock_;
+    std::condition_variable queue_ready_;
+    std::deque<Message> queue_;
+    bool stopping_ = false;
+    std::thread worker_;
+    std::atomic<bool> initialized_{false};
+};
+
+}  // namespace swiftcall::core

@@ -1,0 +1,130 @@
+#include "core/plugin_config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+namespace swiftcall::core {
+namespace {
+
+const std::set<std::string> kAudioCodecs{"opus", "multiopus", "pcmu", "pcma", "g722", "isac16",
+                                          "isac32"};
+const std::set<std::string> kVideoCodecs{"vp8", "vp9", "h264", "av1", "h265"};
+
+bool parse_bool(const std::string& option, const std::string& value) {
+    if (value == "true" || value == "yes" || value == "1") return true;
+    if (value == "false" || value == "no" || value == "0") return false;
+    throw ConfigError("invalid value '" + value + "' for option '" + option +
+                      "' (expected true or false)");
+}
+
+uint64_t parse_uint(const std::string& option, const std::string& value, uint64_t max) {
+    uint64_t out = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc() || ptr != value.data() + value.size() || out > max)
+        throw ConfigError("invalid value '" + value + "' for option '" + option +
+                          "' (expected an integer up to " + std::to_string(max) + ")");
+    return out;
+}
+
+room::RoomSettings parse_room(const std::string& category, const ConfigSection& items) {
+    room::RoomSettings room;
+    const std::string id_text = category.substr(5);
+    room.id = parse_uint(category, id_text, (1ull << 53) - 1);
+    if (room.id == 0) throw ConfigError("invalid room id in category '" + category + "'");
+    for (const auto& [key, value] : items) {
+        const std::string option = category + "." + key;
+        if (key == "description") room.description = value;
+        else if (key == "is_private") room.is_private = parse_bool(option, value);
+        else if (key == "secret") room.secret = value;
+        else if (key == "pin") room.pin = value;
+        else if (key == "require_pvtid") room.require_pvtid = parse_bool(option, value);
+        else if (key == "publishers") room.max_publishers = static_cast<int>(parse_uint(option, value, 1000));
+        else if (key == "bitrate") room.bitrate = static_cast<uint32_t>(parse_uint(option, value, 1u << 31));
+        else if (key == "fir_freq") room.fir_freq = static_cast<uint32_t>(parse_uint(option, value, 3600));
+        else if (key == "audiocodec") room.audiocodecs = parse_codec_list(option, value, false);
+        else if (key == "videocodec") room.videocodecs = parse_codec_list(option, value, true);
+        else if (key == "notify_joining") room.notify_joining = parse_bool(option, value);
+        // Accepted for VideoRoom config compatibility, not acted on.
+        else if (key == "record" || key == "rec_dir" || key == "bitrate_cap" ||
+                 key == "audiolevel_ext" || key == "audiolevel_event" ||
+                 key == "videoorient_ext" || key == "playoutdelay_ext" ||
+                 key == "transport_wide_cc_ext" || key == "lock_record" ||
+                 key == "opus_fec" || key == "opus_dtx" || key == "video_svc" ||
+                 key == "audio_active_packets" || key == "audio_level_average" ||
+                 key == "h264_profile" || key == "vp9_profile" || key == "allowed") {
+        } else {
+            throw ConfigError("unknown option '" + option + "'");
+        }
+    }
+    if (room.max_publishers < 1) throw ConfigError("option '" + category + ".publishers' must be at least 1");
+    room.permanent = true;
+    return room;
+}
+
+}  // namespace
+
+const char* to_string(DatapathMode mode) {
+    switch (mode) {
+        case DatapathMode::automatic: return "auto";
+        case DatapathMode::kernel: return "kernel";
+        case DatapathMode::user: return "user";
+    }
+    return "auto";
+}
+
+std::vector<std::string> parse_codec_list(const std::string& option, const std::string& value,
+                                          bool video) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        std::string codec = value.substr(start, end - start);
+        codec.erase(std::remove_if(codec.begin(), codec.end(), ::isspace), codec.end());
+        std::transform(codec.begin(), codec.end(), codec.begin(), ::tolower);
+        if (!codec.empty()) {
+            const auto& known = video ? kVideoCodecs : kAudioCodecs;
+            if (!known.count(codec))
+                throw ConfigError("unknown codec '" + codec + "' in option '" + option + "'");
+            out.push_back(codec);
+        }
+        start = end + 1;
+    }
+    if (out.empty()) throw ConfigError("option '" + option + "' lists no codec");
+    if (out.size() > 5) throw ConfigError("option '" + option + "' lists more than 5 codecs");
+    return out;
+}
+
+PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& categories) {
+    PluginConfig config;
+    for (const auto& [name, items] : categories) {
+        if (name == "general") {
+            for (const auto& [key, value] : items) {
+                const std::string option = "general." + key;
+                if (key == "videoroom_compat") config.videoroom_compat = parse_bool(option, value);
+                else if (key == "admin_key") config.admin_key = value;
+                else if (key == "events") config.notify_events = parse_bool(option, value);
+                else if (key == "datapath") {
+                    if (value == "auto") config.datapath = DatapathMode::automatic;
+                    else if (value == "kernel") config.datapath = DatapathMode::kernel;
+                    else if (value == "user") config.datapath = DatapathMode::user;
+                    else throw ConfigError("invalid value '" + value + "' for option '" + option +
+                                           "' (expected auto, kernel or user)");
+                } else if (key == "string_ids") {
+                    if (parse_bool(option, value))
+                        throw ConfigError("option '" + option + "': string ids are not supported");
+                } else {
+                    throw ConfigError("unknown option '" + option + "'");
+                }
+            }
+        } else if (name.rfind("room-", 0) == 0) {
+            config.rooms.push_back(parse_room(name, items));
+        } else {
+            throw ConfigError("unknown category '" + name + "'");
+        }
+    }
+    return config;
+}
+
+}  // namespace swiftcall::core

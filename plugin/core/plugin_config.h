@@ -1,0 +1,40 @@
+// janus.plugin.swiftcall.jcfg, as data: validated once at start, with an
+// error that names the offending option.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "room/room_settings.h"
+
+namespace swiftcall::core {
+
+enum class DatapathMode { automatic, kernel, user };
+const char* to_string(DatapathMode mode);
+
+struct PluginConfig {
+    // Register as janus.plugin.videoroom so unmodified VideoRoom clients and
+    // the stock demos work (the stock VideoRoom plugin must then be disabled).
+    bool videoroom_compat = false;
+    std::string admin_key;          // required by "create" when set
+    DatapathMode datapath = DatapathMode::automatic;
+    bool notify_events = true;      // send events to Janus event handlers
+    std::vector<room::RoomSettings> rooms;
+};
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using ConfigSection = std::map<std::string, std::string>;
+// Categories by name ("general", "room-1234", ...) to their items.
+PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& categories);
+
+// "opus,pcmu" -> {"opus","pcmu"}; throws ConfigError for unknown codecs.
+std::vector<std::string> parse_codec_list(const std::string& option, const std::string& value,
+                                          bool video);
+
+}  // namespace swiftcall::core

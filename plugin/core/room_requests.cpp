@@ -1,0 +1,250 @@
+// Synchronous VideoRoom verbs: create, edit, destroy, list, exists,
+// listparticipants, kick.
+#include "api/api_error.h"
+#include "api/field_validator.h"
+#include "core/plugin.h"
+
+extern "C" {
+#include <debug.h>
+}
+
+namespace swiftcall::core {
+
+using api::ApiError;
+using api::ErrorCode;
+using api::FieldType;
+using api::Json;
+
+namespace {
+
+Json room_json(const room::RoomSettings& s, size_t participants) {
+    Json item = Json::object();
+    item.set("room", s.id).set("description", s.description);
+    item.set_bool("pin_required", !s.pin.empty()).set_bool("is_private", s.is_private);
+    item.set("max_publishers", s.max_publishers).set("bitrate", s.bitrate);
+    item.set("fir_freq", s.fir_freq).set_bool("require_pvtid", s.require_pvtid);
+    item.set_bool("notify_joining", s.notify_joining);
+    std::string audio, video;
+    for (const auto& c : s.audiocodecs) audio += (audio.empty() ? "" : ",") + c;
+    for (const auto& c : s.videocodecs) video += (video.empty() ? "" : ",") + c;
+    item.set("audiocodec", audio).set("videocodec", video);
+    item.set("num_participants", static_cast<uint64_t>(participants));
+    return item;
+}
+
+void check_codecs(const json_t* body, const char* field, bool video,
+                  std::vector<std::string>& out) {
+    if (auto value = api::string_field(body, field)) {
+        try {
+            out = parse_codec_list(field, *value, video);
+        } catch (const ConfigError& error) {
+            throw ApiError(ErrorCode::invalid_element, error.what());
+        }
+    }
+}
+
+}  // namespace
+
+std::shared_ptr<room::Room> Plugin::room_for(const json_t* body, bool check_secret) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer, true},
+                                {"secret", FieldType::string}});
+    const uint64_t id = *api::uint_field(body, "room");
+    auto room = rooms_.find(id);
+    if (!room) throw ApiError(ErrorCode::no_such_room, "No such room (" + std::to_string(id) + ")");
+    if (check_secret) {
+        const auto settings = room->settings();
+        if (!settings.secret.empty() &&
+            api::string_field(body, "secret").value_or("") != settings.secret)
+            throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong secret)");
+    }
+    return room;
+}
+
+Json Plugin::handle_sync(const std::string& request, const json_t* body) {
+    if (request == "create") return room_create(body);
+    if (request == "edit") return room_edit(body);
+    if (request == "destroy") return room_destroy(body);
+    if (request == "list") return room_list(body);
+    if (request == "exists") return room_exists(body);
+    if (request == "listparticipants") return room_list_participants(body);
+    if (request == "kick") return room_kick(body);
+    throw ApiError(ErrorCode::invalid_request, "Unknown request '" + request + "'");
+}
+
+Json Plugin::room_create(const json_t* body) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer},
+                                {"description", FieldType::string},
+                                {"is_private", FieldType::boolean},
+                                {"secret", FieldType::string},
+                                {"pin", FieldType::string},
+                                {"require_pvtid", FieldType::boolean},
+                                {"publishers", FieldType::positive_integer},
+                                {"bitrate", FieldType::integer},
+                                {"fir_freq", FieldType::integer},
+                                {"audiocodec", FieldType::string},
+                                {"videocodec", FieldType::string},
+                                {"notify_joining", FieldType::boolean},
+                                {"permanent", FieldType::boolean},
+                                {"admin_key", FieldType::string}});
+    if (!config_.admin_key.empty() &&
+        api::string_field(body, "admin_key").value_or("") != config_.admin_key)
+        throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong admin_key)");
+    if (api::bool_field(body, "permanent").value_or(false))
+        throw ApiError(ErrorCode::invalid_element,
+                       "Invalid element (permanent rooms are configured in the jcfg)");
+    room::RoomSettings s;
+    s.id = api::uint_field(body, "room").value_or(0);
+    s.description = api::string_field(body, "description").value_or("");
+    s.is_private = api::bool_field(body, "is_private").value_or(false);
+    s.secret = api::string_field(body, "secret").value_or("");
+    s.pin = api::string_field(body, "pin").value_or("");
+    s.require_pvtid = api::bool_field(body, "require_pvtid").value_or(false);
+    s.max_publishers = static_cast<int>(std::min<uint64_t>(api::uint_field(body, "publishers").value_or(3), 1000));
+    const int64_t bitrate = api::int_field(body, "bitrate").value_or(0);
+    const int64_t fir = api::int_field(body, "fir_freq").value_or(0);
+    if (bitrate < 0 || bitrate > (1ll << 31)) throw ApiError(ErrorCode::invalid_element, "Invalid element (bitrate)");
+    if (fir < 0 || fir > 3600) throw ApiError(ErrorCode::invalid_element, "Invalid element (fir_freq)");
+    s.bitrate = static_cast<uint32_t>(bitrate);
+    s.fir_freq = static_cast<uint32_t>(fir);
+    s.notify_joining = api::bool_field(body, "notify_joining").value_or(false);
+    check_codecs(body, "audiocodec", false, s.audiocodecs);
+    check_codecs(body, "videocodec", true, s.videocodecs);
+    const uint64_t requested = s.id;
+    auto room = rooms_.create(std::move(s));
+    if (!room)
+        throw ApiError(ErrorCode::room_exists, "Room " + std::to_string(requested) + " already exists");
+    JANUS_LOG(LOG_INFO, "[SwiftCall] created room %" PRIu64 "\n", room->id());
+    Json response = Json::object();
+    response.set("videoroom", "created").set("room", room->id()).set_bool("permanent", false);
+    return response;
+}
+
+Json Plugin::room_edit(const json_t* body) {
+    api::validate_fields(body, {{"new_description", FieldType::string},
+                                {"new_secret", FieldType::string},
+                                {"new_pin", FieldType::string},
+                                {"new_is_private", FieldType::boolean},
+                                {"new_require_pvtid", FieldType::boolean},
+                                {"new_bitrate", FieldType::integer},
+                                {"new_fir_freq", FieldType::integer},
+                                {"new_publishers", FieldType::positive_integer},
+                                {"permanent", FieldType::boolean}});
+    auto room = room_for(body, true);
+    room::RoomSettings s = room->settings();
+    if (auto v = api::string_field(body, "new_description")) s.description = *v;
+    if (auto v = api::string_field(body, "new_secret")) s.secret = *v;
+    if (auto v = api::string_field(body, "new_pin")) s.pin = *v;
+    if (auto v = api::bool_field(body, "new_is_private")) s.is_private = *v;
+    if (auto v = api::bool_field(body, "new_require_pvtid")) s.require_pvtid = *v;
+    if (auto v = api::int_field(body, "new_bitrate")) {
+        if (*v < 0 || *v > (1ll << 31)) throw ApiError(ErrorCode::invalid_element, "Invalid element (new_bitrate)");
+        s.bitrate = static_cast<uint32_t>(*v);
+    }
+    if (auto v = api::int_field(body, "new_fir_freq")) {
+        if (*v < 0 || *v > 3600) throw ApiError(ErrorCode::invalid_element, "Invalid element (new_fir_freq)");
+        s.fir_freq = static_cast<uint32_t>(*v);
+    }
+    if (auto v = api::uint_field(body, "new_publishers"))
+        s.max_publishers = static_cast<int>(std::min<uint64_t>(*v, 1000));
+    room->set_settings(s);
+    Json response = Json::object();
+    response.set("videoroom", "edited").set("room", room->id());
+    return response;
+}
+
+Json Plugin::room_destroy(const json_t* body) {
+    api::validate_fields(body, {{"permanent", FieldType::boolean}});
+    auto room = room_for(body, true);
+    rooms_.remove(room->id());
+    Json event = Json::object();
+    event.set("videoroom", "destroyed").set("room", room->id());
+    notify_room(*room, event, nullptr);
+    std::vector<std::shared_ptr<room::Publisher>> publishers;
+    {
+        std::lock_guard guard(room->mutex);
+        room->destroyed = true;
+        for (const auto& [id, p] : room->participants) publishers.push_back(p);
+    }
+    for (const auto& p : publishers) {
+        unpublish_streams(*room, *p, false);
+        gateway_->close_pc(static_cast<janus_plugin_session*>(p->session));
+    }
+    for (const auto& s : room->subscribers())
+        gateway_->close_pc(static_cast<janus_plugin_session*>(s->session));
+    JANUS_LOG(LOG_INFO, "[SwiftCall] destroyed room %" PRIu64 "\n", room->id());
+    Json response = Json::object();
+    response.set("videoroom", "destroyed").set("room", room->id());
+    return response;
+}
+
+Json Plugin::room_list(const json_t* body) {
+    api::validate_fields(body, {{"admin_key", FieldType::string}});
+    const bool admin = !config_.admin_key.empty() &&
+                       api::string_field(body, "admin_key").value_or("") == config_.admin_key;
+    Json list = Json::array();
+    for (const auto& room : rooms_.all()) {
+        const auto s = room->settings();
+        if (s.is_private && !admin) continue;
+        size_t count;
+        {
+            std::lock_guard guard(room->mutex);
+            count = room->participants.size();
+        }
+        list.append(room_json(s, count));
+    }
+    Json response = Json::object();
+    response.set("videoroom", "success").set("list", list);
+    return response;
+}
+
+Json Plugin::room_exists(const json_t* body) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer, true}});
+    const uint64_t id = *api::uint_field(body, "room");
+    Json response = Json::object();
+    response.set("videoroom", "success").set("room", id).set_bool("exists", rooms_.find(id) != nullptr);
+    return response;
+}
+
+Json Plugin::room_list_participants(const json_t* body) {
+    auto room = room_for(body, false);
+    Json list = Json::array();
+    for (const auto& p : room->publishers()) {
+        Json item = Json::object();
+        item.set("id", p->id);
+        if (!p->display.empty()) item.set("display", p->display);
+        item.set_bool("publisher", p->published());
+        list.append(item);
+    }
+    Json response = Json::object();
+    response.set("videoroom", "participants").set("room", room->id()).set("participants", list);
+    return response;
+}
+
+Json Plugin::room_kick(const json_t* body) {
+    api::validate_fields(body, {{"id", FieldType::positive_integer, true}});
+    auto room = room_for(body, true);
+    const uint64_t id = *api::uint_field(body, "id");
+    auto publisher = room->publisher(id);
+    if (!publisher) throw ApiError(ErrorCode::no_such_feed, "No such user " + std::to_string(id) + " in room " + std::to_string(room->id()));
+    std::shared_ptr<Session> session = find_session(static_cast<janus_plugin_session*>(publisher->session));
+    Json kicked = Json::object();
+    kicked.set("videoroom", "event").set("room", room->id()).set("leaving", "ok").set("reason", "kicked");
+    if (session) {
+        push_event(session, "", kicked, Json());
+        remove_publisher(*session, "kicked");
+        gateway_->close_pc(session->handle);
+    }
+    Json response = Json::object();
+    response.set("videoroom", "success");
+    return response;
+}
+
+void Plugin::notify_room(room::Room& room, const Json& event, const room::Publisher* except) {
+    for (const auto& p : room.publishers()) {
+        if (p.get() == except) continue;
+        if (auto session = find_session(static_cast<janus_plugin_session*>(p->session)))
+            push_event(session, "", event, Json());
+    }
+}
+
+}  // namespace swiftcall::core

@@ -1,0 +1,483 @@
+// Subscriber verbs: join (with the offer we generate), start, pause,
+// configure, switch, update/subscribe/unsubscribe, leave.
+#include <chrono>
+
+#include "api/api_error.h"
+#include "api/field_validator.h"
+#include "core/plugin.h"
+#include "media/sdp_negotiation.h"
+
+extern "C" {
+#include <debug.h>
+}
+
+namespace swiftcall::core {
+
+using api::ApiError;
+using api::ErrorCode;
+using api::FieldType;
+using api::Json;
+
+namespace {
+
+int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+struct StreamRequest {
+    uint64_t feed = 0;
+    std::optional<std::string> mid;
+    std::optional<std::string> sub_mid;
+};
+
+// "streams": [{feed, mid?, sub_mid?}], or the legacy single "feed".
+std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char* field,
+                                                 bool legacy_feed) {
+    std::vector<StreamRequest> out;
+    const json_t* streams = json_object_get(body, field);
+    if (streams == nullptr && legacy_feed && json_object_get(body, "feed")) {
+        api::validate_fields(body, {{"feed", FieldType::positive_integer, true}});
+        out.push_back({*api::uint_field(body, "feed"), std::nullopt, std::nullopt});
+        return out;
+    }
+    if (!json_is_array(streams) || json_array_size(streams) == 0)
+        throw ApiError(ErrorCode::missing_element, std::string("Missing mandatory element (") + field + ")");
+    if (json_array_size(streams) > 64)
+        throw ApiError(ErrorCode::invalid_element, std::string("Invalid element (") + field + " has too many entries)");
+    size_t index;
+    json_t* item;
+    json_array_foreach(streams, index, item) {
+        api::validate_fields(item, {{"feed", FieldType::positive_integer, true},
+                                    {"mid", FieldType::string},
+                                    {"sub_mid", FieldType::string}});
+        out.push_back({*api::uint_field(item, "feed"), api::string_field(item, "mid"),
+                       api::string_field(item, "sub_mid")});
+    }
+    return out;
+}
+
+void link(room::PublisherStream& source, const std::shared_ptr<room::SubscriberStream>& sub) {
+    std::lock_guard guard(source.lock);
+    source.subscribers.push_back(sub);
+}
+
+// Lock order everywhere is publisher stream, then subscriber stream (the
+// fan-out's order), so this takes the two locks one after the other.
+void unlink(room::SubscriberStream& sub) {
+    std::shared_ptr<room::PublisherStream> source;
+    {
+        std::lock_guard guard(sub.lock);
+        source = sub.source.lock();
+        sub.source.reset();
+    }
+    if (!source) return;
+    std::lock_guard guard(source->lock);
+    std::erase_if(source->subscribers, [&](const auto& s) { return s.get() == &sub; });
+}
+
+}  // namespace
+
+Json Plugin::subscriber_streams_json(room::Subscriber& subscriber) const {
+    Json list = Json::array();
+    for (const auto& s : subscriber.streams) {
+        std::lock_guard guard(s->lock);
+        Json item = Json::object();
+        item.set("type", room::to_string(s->media.kind));
+        item.set_bool("active", s->active).set("mindex", s->mindex).set("mid", s->mid);
+        item.set_bool("ready", s->active).set_bool("send", s->send);
+        if (s->active) {
+            item.set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
+            item.set("codec", s->media.codec);
+            if (!s->media.description.empty()) item.set("feed_description", s->media.description);
+            if (s->media.simulcast) {
+                Json sc = Json::object();
+                sc.set("substream", s->simulcast.substream_target());
+                sc.set("temporal", s->simulcast.temporal_target());
+                item.set("simulcast", sc);
+            }
+        }
+        list.append(item);
+    }
+    return list;
+}
+
+Json Plugin::subscriber_offer(room::Subscriber& subscriber) {
+    std::vector<media::SubscribedMedia> media;
+    for (const auto& s : subscriber.streams) {
+        std::lock_guard guard(s->lock);
+        media.push_back({s->mid, s->media, s->active});
+    }
+    const auto sdp = media::build_subscriber_offer(media, reinterpret_cast<uintptr_t>(&subscriber) & 0xFFFFFFFF,
+                                                   subscriber.sdp_version++);
+    Json jsep = Json::object();
+    jsep.set("type", "offer").set("sdp", media::serialize_sdp(sdp));
+    return jsep;
+}
+
+Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer, true},
+                                {"private_id", FieldType::positive_integer},
+                                {"streams", FieldType::array},
+                                {"feed", FieldType::positive_integer},
+                                {"use_msid", FieldType::boolean},
+                                {"autoupdate", FieldType::boolean},
+                                {"pin", FieldType::string}});
+    auto room = room_for(body, false);
+    const auto settings = room->settings();
+    if (!settings.pin.empty() && api::string_field(body, "pin").value_or("") != settings.pin)
+        throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong pin)");
+    const uint32_t private_id = static_cast<uint32_t>(api::uint_field(body, "private_id").value_or(0));
+    if (settings.require_pvtid && (private_id == 0 || !room->publisher_by_private_id(private_id)))
+        throw ApiError(ErrorCode::unauthorized, "Unauthorized (this room requires a valid private_id)");
+    auto requests = parse_stream_requests(body, "streams", true);
+
+    auto subscriber = std::make_shared<room::Subscriber>();
+    subscriber->room_id = room->id();
+    subscriber->session = session.handle;
+    subscriber->private_id = private_id;
+    std::vector<std::pair<std::shared_ptr<room::PublisherStream>, std::shared_ptr<room::SubscriberStream>>> links;
+    for (const auto& req : requests) {
+        auto publisher = room->publisher(req.feed);
+        if (!publisher || !publisher->published())
+            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+        std::vector<std::shared_ptr<room::PublisherStream>> sources;
+        if (req.mid) {
+            auto s = publisher->stream_by_mid(*req.mid);
+            if (!s || s->media.disabled)
+                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+            sources.push_back(s);
+        } else if (auto list = publisher->streams_snapshot()) {
+            for (const auto& s : *list)
+                if (!s->media.disabled && s->media.kind != room::MediaKind::data) sources.push_back(s);
+        }
+        for (const auto& source : sources) {
+            auto sub = std::make_shared<room::SubscriberStream>();
+            sub->mindex = static_cast<int>(subscriber->streams.size());
+            sub->mid = std::to_string(sub->mindex);
+            sub->session = session.handle;
+            sub->feed_id = req.feed;
+            sub->feed_mid = source->media.mid;
+            sub->source = source;
+            sub->media = source->media;
+            sub->paused = true;  // until "start"
+            subscriber->streams.push_back(sub);
+            links.emplace_back(source, sub);
+        }
+    }
+    if (subscriber->streams.empty())
+        throw ApiError(ErrorCode::invalid_sdp, "Can't offer an SDP with no stream");
+    for (auto& [source, sub] : links) link(*source, sub);
+    {
+        std::lock_guard guard(room->mutex);
+        room->subscriber_list.push_back(subscriber);
+    }
+    {
+        std::lock_guard guard(session.lock);
+        session.role = Role::subscriber;
+        session.room = room;
+        session.subscriber = subscriber;
+    }
+    Json event = Json::object();
+    event.set("videoroom", "attached").set("room", room->id());
+    Json jsep;
+    {
+        std::lock_guard guard(subscriber->lock);
+        event.set("streams", subscriber_streams_json(*subscriber));
+        jsep = subscriber_offer(*subscriber);
+    }
+    JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber attached in room %" PRIu64 " to %zu streams\n",
+              room->id(), subscriber->streams.size());
+    return Reply{event, jsep};
+}
+
+Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
+    std::shared_ptr<room::Subscriber> subscriber;
+    std::shared_ptr<room::Room> room;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+        room = session.room;
+    }
+    if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
+    if (jsep) {
+        api::validate_fields(jsep, {{"type", FieldType::string, true}, {"sdp", FieldType::string, true}});
+        if (*api::string_field(jsep, "type") != "answer")
+            throw ApiError(ErrorCode::invalid_sdp_type, "Unsupported SDP type (expected an answer)");
+        if (!media::parse_sdp(*api::string_field(jsep, "sdp")))
+            throw ApiError(ErrorCode::invalid_sdp, "Error parsing answer");
+    }
+    subscriber->paused = false;
+    std::vector<std::pair<uint64_t, std::shared_ptr<room::PublisherStream>>> video_sources;
+    {
+        std::lock_guard guard(subscriber->lock);
+        subscriber->started = true;
+        for (const auto& s : subscriber->streams) {
+            std::lock_guard sg(s->lock);
+            s->paused = false;
+            if (auto source = s->source.lock(); source && source->media.kind == room::MediaKind::video)
+                video_sources.emplace_back(s->feed_id, source);
+        }
+    }
+    if (session.media_up && room) {
+        for (const auto& [feed, source] : video_sources)
+            if (auto p = room->publisher(feed)) fanout_->request_keyframe(*p, *source, now_us(), true);
+    }
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", subscriber->room_id).set("started", "ok");
+    return Reply{event, Json()};
+}
+
+Plugin::Reply Plugin::pause_subscriber(Session& session) {
+    std::shared_ptr<room::Subscriber> subscriber;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+    }
+    if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
+    subscriber->paused = true;
+    {
+        std::lock_guard guard(subscriber->lock);
+        for (const auto& s : subscriber->streams) {
+            std::lock_guard sg(s->lock);
+            s->paused = true;
+        }
+    }
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", subscriber->room_id).set("paused", "ok");
+    return Reply{event, Json()};
+}
+
+Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body) {
+    api::validate_fields(body, {{"mid", FieldType::string},
+                                {"send", FieldType::boolean},
+                                {"substream", FieldType::integer},
+                                {"temporal", FieldType::integer},
+                                {"streams", FieldType::array},
+                                {"audio", FieldType::boolean},
+                                {"video", FieldType::boolean}});
+    std::shared_ptr<room::Subscriber> subscriber;
+    std::shared_ptr<room::Room> room;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+        room = session.room;
+    }
+    if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
+    auto apply = [&](const json_t* item) {
+        api::validate_fields(item, {{"mid", FieldType::string},
+                                    {"send", FieldType::boolean},
+                                    {"substream", FieldType::integer},
+                                    {"temporal", FieldType::integer}});
+        auto mid = api::string_field(item, "mid");
+        auto send = api::bool_field(item, "send");
+        auto substream = api::int_field(item, "substream");
+        auto temporal = api::int_field(item, "temporal");
+        if ((substream && (*substream < 0 || *substream > 2)) || (temporal && (*temporal < 0 || *temporal > 2)))
+            throw ApiError(ErrorCode::invalid_element, "Invalid element (substream/temporal must be 0-2)");
+        bool matched = false;
+        std::lock_guard guard(subscriber->lock);
+        for (const auto& s : subscriber->streams) {
+            if (mid && s->mid != *mid) continue;
+            matched = true;
+            std::lock_guard sg(s->lock);
+            if (send) s->send = *send;
+            if (substream || temporal)
+                s->simulcast.set_target(substream ? std::optional<int>(static_cast<int>(*substream)) : std::nullopt,
+                                        temporal ? std::optional<int>(static_cast<int>(*temporal)) : std::nullopt);
+        }
+        if (mid && !matched) throw ApiError(ErrorCode::invalid_element, "Invalid element (no such mid '" + *mid + "')");
+    };
+    if (const json_t* streams = json_object_get(body, "streams")) {
+        size_t index;
+        json_t* item;
+        json_array_foreach(streams, index, item) apply(item);
+    } else {
+        apply(body);
+    }
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", subscriber->room_id).set("configured", "ok");
+    return Reply{event, Json()};
+}
+
+Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
+    std::shared_ptr<room::Subscriber> subscriber;
+    std::shared_ptr<room::Room> room;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+        room = session.room;
+    }
+    if (!subscriber || !room) throw ApiError(ErrorCode::join_first, "Not joined");
+    auto requests = parse_stream_requests(body, "streams", false);
+    // Validate everything before changing anything.
+    struct Change {
+        std::shared_ptr<room::SubscriberStream> sub;
+        std::shared_ptr<room::PublisherStream> source;
+        std::shared_ptr<room::Publisher> publisher;
+    };
+    std::vector<Change> changes;
+    for (const auto& req : requests) {
+        if (!req.mid || !req.sub_mid)
+            throw ApiError(ErrorCode::missing_element, "Missing mandatory element (mid/sub_mid)");
+        auto publisher = room->publisher(req.feed);
+        if (!publisher || !publisher->published())
+            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+        auto source = publisher->stream_by_mid(*req.mid);
+        if (!source || source->media.disabled)
+            throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+        std::shared_ptr<room::SubscriberStream> target;
+        {
+            std::lock_guard guard(subscriber->lock);
+            for (const auto& s : subscriber->streams)
+                if (s->mid == *req.sub_mid) target = s;
+        }
+        if (!target) throw ApiError(ErrorCode::invalid_element, "Invalid element (no such sub_mid '" + *req.sub_mid + "')");
+        {
+            std::lock_guard sg(target->lock);
+            if (target->media.kind != source->media.kind || target->media.codec != source->media.codec ||
+                target->media.payload_type != source->media.payload_type)
+                throw ApiError(ErrorCode::invalid_element,
+                               "Invalid element (feed " + std::to_string(req.feed) + " mid " + *req.mid +
+                                   " has a different codec than sub_mid " + *req.sub_mid + ")");
+        }
+        changes.push_back({target, source, publisher});
+    }
+    for (auto& change : changes) {
+        unlink(*change.sub);
+        {
+            std::lock_guard sg(change.sub->lock);
+            change.sub->source = change.source;
+            change.sub->feed_id = change.publisher->id;
+            change.sub->feed_mid = change.source->media.mid;
+            change.sub->active = true;
+            change.sub->simulcast = media::SimulcastSelector();
+            change.sub->rewriter.force_resync();
+            change.sub->vp8.on_switch();
+        }
+        link(*change.source, change.sub);
+        if (change.source->media.kind == room::MediaKind::video)
+            fanout_->request_keyframe(*change.publisher, *change.source, now_us(), true);
+    }
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", room->id()).set("switched", "ok");
+    event.set("changes", static_cast<uint64_t>(changes.size()));
+    {
+        std::lock_guard guard(subscriber->lock);
+        event.set("streams", subscriber_streams_json(*subscriber));
+    }
+    return Reply{event, Json()};
+}
+
+Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body, const std::string& request) {
+    api::validate_fields(body, {{"subscribe", FieldType::array},
+                                {"unsubscribe", FieldType::array},
+                                {"streams", FieldType::array}});
+    std::shared_ptr<room::Subscriber> subscriber;
+    std::shared_ptr<room::Room> room;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+        room = session.room;
+    }
+    if (!subscriber || !room) throw ApiError(ErrorCode::join_first, "Not joined");
+    std::vector<StreamRequest> add, remove;
+    if (request == "subscribe") add = parse_stream_requests(body, "streams", false);
+    else if (request == "unsubscribe") remove = parse_stream_requests(body, "streams", false);
+    else {
+        if (!json_object_get(body, "subscribe") && !json_object_get(body, "unsubscribe"))
+            throw ApiError(ErrorCode::missing_element, "Missing mandatory element (subscribe/unsubscribe)");
+        if (json_object_get(body, "subscribe")) add = parse_stream_requests(body, "subscribe", false);
+        if (json_object_get(body, "unsubscribe")) remove = parse_stream_requests(body, "unsubscribe", false);
+    }
+    // Resolve the additions first so a bad feed changes nothing.
+    std::vector<std::shared_ptr<room::PublisherStream>> sources;
+    std::vector<uint64_t> feeds;
+    for (const auto& req : add) {
+        auto publisher = room->publisher(req.feed);
+        if (!publisher || !publisher->published())
+            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+        if (req.mid) {
+            auto s = publisher->stream_by_mid(*req.mid);
+            if (!s || s->media.disabled)
+                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+            sources.push_back(s);
+            feeds.push_back(req.feed);
+        } else if (auto list = publisher->streams_snapshot()) {
+            for (const auto& s : *list)
+                if (!s->media.disabled && s->media.kind != room::MediaKind::data) {
+                    sources.push_back(s);
+                    feeds.push_back(req.feed);
+                }
+        }
+    }
+    Json event = Json::object();
+    Json jsep;
+    {
+        std::lock_guard guard(subscriber->lock);
+        for (const auto& req : remove) {
+            for (const auto& s : subscriber->streams) {
+                {
+                    std::lock_guard sg(s->lock);
+                    if (!s->active || s->feed_id != req.feed) continue;
+                    if (req.mid && s->feed_mid != *req.mid) continue;
+                    if (req.sub_mid && s->mid != *req.sub_mid) continue;
+                }
+                unlink(*s);
+                std::lock_guard sg(s->lock);
+                s->active = false;
+            }
+        }
+        for (size_t i = 0; i < sources.size(); i++) {
+            auto sub = std::make_shared<room::SubscriberStream>();
+            sub->mindex = static_cast<int>(subscriber->streams.size());
+            sub->mid = std::to_string(sub->mindex);
+            sub->session = session.handle;
+            sub->feed_id = feeds[i];
+            sub->feed_mid = sources[i]->media.mid;
+            sub->source = sources[i];
+            sub->media = sources[i]->media;
+            sub->paused = subscriber->paused;
+            subscriber->streams.push_back(sub);
+            link(*sources[i], sub);
+        }
+        event.set("videoroom", "updated").set("room", room->id());
+        event.set("streams", subscriber_streams_json(*subscriber));
+        jsep = subscriber_offer(*subscriber);
+    }
+    return Reply{event, jsep};
+}
+
+void Plugin::detach_subscriber(Session& session) {
+    std::shared_ptr<room::Subscriber> subscriber;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+        session.role = Role::none;
+        session.subscriber.reset();
+        session.room.reset();
+    }
+    if (!subscriber) return;
+    std::lock_guard guard(subscriber->lock);
+    for (const auto& s : subscriber->streams) {
+        unlink(*s);
+        std::lock_guard sg(s->lock);
+        s->active = false;
+    }
+}
+
+Plugin::Reply Plugin::leave_subscriber(Session& session) {
+    uint64_t room_id = 0;
+    {
+        std::lock_guard guard(session.lock);
+        if (session.room) room_id = session.room->id();
+    }
+    detach_subscriber(session);
+    gateway_->close_pc(session.handle);
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", room_id).set("left", "ok");
+    return Reply{event, Json()};
+}
+
+}  // namespace swiftcall::core

@@ -1,0 +1,103 @@
+// The people in a room and their media streams. Plain C++: the session
+// pointer is opaque here (the Janus glue owns what it points at), so the
+// whole model and the fan-out over it are unit-testable.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "media/rtp_rewriter.h"
+#include "media/simulcast_selector.h"
+#include "media/vp8_descriptor.h"
+#include "room/media_description.h"
+
+namespace swiftcall::room {
+
+using SessionHandle = void*;
+struct SubscriberStream;
+
+struct PublisherStream {
+    MediaDescription media;
+    // Simulcast: substream i is ssrcs[i] (learned from rids when the offer
+    // used rids); index 0 is the lowest quality, as in VideoRoom.
+    bool simulcast = false;
+    int rid_extension_id = -1;
+    std::array<std::string, 3> rids;
+
+    std::mutex lock;  // guards everything below
+    std::array<uint32_t, 3> ssrcs{0, 0, 0};
+    std::vector<std::shared_ptr<SubscriberStream>> subscribers;
+    int64_t last_keyframe_request_us = 0;
+    uint64_t packets_in = 0;
+    uint64_t bytes_in = 0;
+};
+
+struct Publisher {
+    uint64_t id = 0;
+    uint64_t room_id = 0;
+    std::string display;
+    uint32_t private_id = 0;
+    SessionHandle session = nullptr;
+    uint32_t bitrate = 0;  // REMB cap in bps, 0 = room default
+
+    // Streams are replaced as a whole on (re)publish; the media thread takes
+    // a snapshot per packet instead of holding the room lock.
+    std::shared_ptr<const std::vector<std::shared_ptr<PublisherStream>>> streams_snapshot() const {
+        std::lock_guard guard(streams_lock_);
+        return streams_;
+    }
+    void set_streams(std::vector<std::shared_ptr<PublisherStream>> streams) {
+        auto list = std::make_shared<const std::vector<std::shared_ptr<PublisherStream>>>(
+            std::move(streams));
+        std::lock_guard guard(streams_lock_);
+        streams_ = std::move(list);
+    }
+    std::shared_ptr<PublisherStream> stream_by_mid(const std::string& mid) const;
+    std::shared_ptr<PublisherStream> stream_by_mindex(int mindex) const;
+    bool published() const {
+        auto s = streams_snapshot();
+        return s && !s->empty();
+    }
+
+private:
+    mutable std::mutex streams_lock_;
+    std::shared_ptr<const std::vector<std::shared_ptr<PublisherStream>>> streams_;
+};
+
+struct SubscriberStream {
+    int mindex = 0;
+    std::string mid;
+    SessionHandle session = nullptr;  // the subscriber's
+
+    std::mutex lock;  // guards everything below
+    uint64_t feed_id = 0;
+    std::string feed_mid;
+    std::weak_ptr<PublisherStream> source;
+    MediaDescription media;  // as offered to the subscriber
+    bool active = true;      // false once the feed is gone
+    bool send = true;        // false after configure {"send": false} on this stream
+    bool paused = false;     // the whole subscription is paused
+    media::RtpRewriter rewriter;
+    media::SimulcastSelector simulcast;
+    media::Vp8ContinuityRewriter vp8;
+    uint64_t packets_out = 0;
+    uint64_t bytes_out = 0;
+};
+
+struct Subscriber {
+    uint64_t room_id = 0;
+    SessionHandle session = nullptr;
+    uint32_t private_id = 0;  // of the publisher this subscriber belongs to
+    std::atomic<bool> paused{false};
+    bool started = false;
+    uint64_t sdp_version = 1;
+    std::mutex lock;  // guards streams
+    std::vector<std::shared_ptr<SubscriberStream>> streams;
+};
+
+}  // namespace swiftcall::room

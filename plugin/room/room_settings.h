@@ -1,0 +1,27 @@
+// What a room is configured with: the subset of the stock VideoRoom's room
+// options that SwiftCall honours, with the same names and defaults.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace swiftcall::room {
+
+struct RoomSettings {
+    uint64_t id = 0;
+    std::string description;
+    bool is_private = false;
+    std::string secret;
+    std::string pin;
+    bool require_pvtid = false;
+    int max_publishers = 3;
+    uint32_t bitrate = 0;     // REMB cap for publishers, bps; 0 = no cap
+    uint32_t fir_freq = 0;    // periodic keyframe request, seconds; 0 = off
+    std::vector<std::string> audiocodecs{"opus"};
+    std::vector<std::string> videocodecs{"vp8"};
+    bool notify_joining = false;
+    bool permanent = false;
+};
+
+}  // namespace swiftcall::room
