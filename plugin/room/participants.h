@@ -32,7 +32,7 @@ struct PublisherStream {
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
     std::vector<std::shared_ptr<SubscriberStream>> subscribers;
-    int64_t last_keyframe_request_us = 0;
+    int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
 };

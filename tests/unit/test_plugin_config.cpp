@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include "core/plugin_config.h"
+
+using namespace swiftcall::core;
+
+TEST_CASE("the sample's options parse into rooms and general settings") {
+    auto config = parse_plugin_config({
+        {"general", {{"videoroom_compat", "true"}, {"datapath", "user"}, {"admin_key", "k"}}},
+        {"room-1234", {{"description", "Demo Room"}, {"publishers", "6"}, {"bitrate", "128000"},
+                       {"videocodec", "vp8,h264"}, {"secret", "adminpwd"}}},
+    });
+    CHECK(config.videoroom_compat);
+    CHECK(config.datapath == DatapathMode::user);
+    CHECK(config.admin_key == "k");
+    REQUIRE(config.rooms.size() == 1);
+    CHECK(config.rooms[0].id == 1234);
+    CHECK(config.rooms[0].max_publishers == 6);
+    CHECK(config.rooms[0].bitrate == 128000);
+    CHECK(config.rooms[0].videocodecs == std::vector<std::string>{"vp8", "h264"});
+}
+
+TEST_CASE("invalid values are rejected with the option's name") {
+    auto message_of = [](std::map<std::string, ConfigSection> categories) {
+        try {
+            parse_plugin_config(categories);
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK_THAT(message_of({{"general", {{"datapath", "fast"}}}}), Catch::Contains("general.datapath"));
+    CHECK_THAT(message_of({{"general", {{"videoroom_compat", "maybe"}}}}),
+               Catch::Contains("general.videoroom_compat"));
+    CHECK_THAT(message_of({{"general", {{"typo", "1"}}}}), Catch::Contains("general.typo"));
+    CHECK_THAT(message_of({{"room-12", {{"publishers", "many"}}}}), Catch::Contains("room-12.publishers"));
+    CHECK_THAT(message_of({{"room-12", {{"videocodec", "vp8,mpeg2"}}}}), Catch::Contains("mpeg2"));
+    CHECK_THAT(message_of({{"room-abc", {}}}), Catch::Contains("room-abc"));
+    CHECK_THAT(message_of({{"room-0", {}}}), Catch::Contains("room-0"));
+    CHECK_THAT(message_of({{"rooms", {}}}), Catch::Contains("rooms"));
+}
+
+TEST_CASE("defaults match the stock VideoRoom") {
+    auto config = parse_plugin_config({{"room-5", {}}});
+    CHECK_FALSE(config.videoroom_compat);
+    CHECK(config.datapath == DatapathMode::automatic);
+    CHECK(config.rooms[0].max_publishers == 3);
+    CHECK(config.rooms[0].audiocodecs == std::vector<std::string>{"opus"});
+    CHECK(config.rooms[0].videocodecs == std::vector<std::string>{"vp8"});
+}

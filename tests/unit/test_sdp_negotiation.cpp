@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include "chrome_offer.h"
+#include "media/sdp_negotiation.h"
+
+using namespace swiftcall::media;
+using swiftcall::room::MediaKind;
+
+namespace {
+PublisherNegotiation negotiate(std::vector<std::string> audio, std::vector<std::string> video) {
+    auto offer = parse_sdp(kChromeOffer);
+    REQUIRE(offer);
+    return negotiate_publisher(*offer, {std::move(audio), std::move(video)}, 42);
+}
+}  // namespace
+
+TEST_CASE("publisher answer picks the room's codecs and receives only") {
+    auto result = negotiate({"opus"}, {"vp8", "h264"});
+    REQUIRE(result.error.empty());
+    REQUIRE(result.answer.media.size() == 3);
+    const auto& audio = result.answer.media[0];
+    CHECK(audio.formats == std::vector<std::string>{"111"});
+    CHECK(audio.direction() == "recvonly");
+    CHECK(audio.attribute("mid") == "0");
+    CHECK(audio.for_payload("fmtp", 111).front() == "minptime=10;useinbandfec=1");
+    const auto& video = result.answer.media[1];
+    CHECK(video.formats == std::vector<std::string>{"96"});
+    CHECK(video.port == 9);
+    // toffset is not something we forward: dropped from the answer.
+    for (const auto& ext : video.attributes_named("extmap"))
+        CHECK(ext.find("toffset") == std::string::npos);
+    CHECK(video.attributes_named("extmap").size() == 6);
+    // data channels are not supported: rejected with port 0
+    CHECK(result.answer.media[2].port == 0);
+    REQUIRE(result.streams.size() == 3);
+    CHECK(result.streams[1].codec == "vp8");
+    CHECK(result.streams[1].clock_rate == 90000);
+    CHECK(result.streams[0].channels == 2);
+    CHECK(result.streams[2].disabled);
+}
+
+TEST_CASE("room codec order wins over the offer's order") {
+    auto result = negotiate({"pcmu", "opus"}, {"h264", "vp8"});
+    REQUIRE(result.error.empty());
+    CHECK(result.streams[0].codec == "pcmu");
+    CHECK(result.streams[0].payload_type == 0);
+    CHECK(result.streams[1].codec == "h264");
+    CHECK(result.streams[1].payload_type == 102);
+}
+
+TEST_CASE("an m-line with no acceptable codec is rejected, not failed") {
+    auto result = negotiate({"opus"}, {"h265"});
+    REQUIRE(result.error.empty());
+    CHECK(result.answer.media[1].port == 0);
+    CHECK(result.streams[1].disabled);
+}
+
+TEST_CASE("an offer with no usable media is an error") {
+    auto result = negotiate({"isac32"}, {"h265"});
+    CHECK_FALSE(result.error.empty());
+}
+
+TEST_CASE("subscriber offer keeps the publisher's payload type and extension ids") {
+    auto pub = negotiate({"opus"}, {"vp8"});
+    std::vector<SubscribedMedia> media{{"0", pub.streams[0], true}, {"1", pub.streams[1], true},
+                                       {"2", pub.streams[1], false}};
+    Sdp offer = build_subscriber_offer(media, 7, 3);
+    REQUIRE(offer.media.size() == 3);
+    CHECK(offer.session_lines[1] == "o=- 7 3 IN IP4 127.0.0.1");
+    const auto& video = offer.media[1];
+    CHECK(video.direction() == "sendonly");
+    CHECK(video.formats == std::vector<std::string>{"96"});
+    CHECK(video.for_payload("rtpmap", 96).front() == "VP8/90000");
+    // transport-cc is a publisher-side feedback only
+    for (const auto& fb : video.for_payload("rtcp-fb", 96)) CHECK(fb != "transport-cc");
+    bool has_mid = false;
+    for (const auto& ext : video.attributes_named("extmap")) {
+        CHECK(ext.find("rtp-stream-id") == std::string::npos);
+        if (ext == "4 urn:ietf:params:rtp-hdrext:sdes:mid") has_mid = true;
+    }
+    CHECK(has_mid);
+    CHECK(offer.media[0].for_payload("rtpmap", 111).front() == "opus/48000/2");
+    CHECK(offer.media[2].port == 0);
+    CHECK(offer.media[2].direction() == "inactive");
+    // round trip through text
+    auto reparsed = parse_sdp(serialize_sdp(offer));
+    REQUIRE(reparsed);
+    CHECK(reparsed->media.size() == 3);
+}
