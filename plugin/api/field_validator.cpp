@@ -46,7 +46,7 @@ void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs)
             throw ApiError(ErrorCode::invalid_element, std::string("Invalid element type (") +
                                                            spec.name + " should be " +
                                                            describe(spec.type) + ")");
-        if (spec.type == FieldType::string && json_string_length(value) > kMaxStringField)
+        if (spec.type == FieldType::string && json_string_length(value) > spec.max_length)
             throw ApiError(ErrorCode::invalid_element,
                            std::string("Invalid element (") + spec.name + " is too long)");
     }

@@ -13,18 +13,21 @@ namespace swiftcall::api {
 
 enum class FieldType { string, integer, positive_integer, boolean, array, object };
 
+// Longest string a field may carry unless its spec says otherwise; display
+// names and descriptions in the stock UI are a few dozen characters.
+inline constexpr size_t kMaxStringField = 1024;
+// SDP blobs are the one long string (a simulcast offer is ~10 KB).
+inline constexpr size_t kMaxSdpField = 64 * 1024;
+
 struct FieldSpec {
     const char* name;
     FieldType type;
     bool required = false;
+    size_t max_length = kMaxStringField;  // strings only
 };
 
-// Longest string any field may carry; display names and descriptions in the
-// stock UI are a few dozen characters, so anything near this is hostile.
-inline constexpr size_t kMaxStringField = 1024;
-
 // Throws ApiError when a field is missing, has the wrong type, or a string is
-// longer than kMaxStringField. Unknown fields are ignored, as VideoRoom does.
+// longer than its max_length. Unknown fields are ignored, as VideoRoom does.
 void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs);
 
 std::optional<std::string> string_field(const json_t* body, const char* name);

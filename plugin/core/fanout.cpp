@@ -100,6 +100,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         std::memcpy(buffer, packet.data(), packet.size());
         auto out = sub->rewriter.rewrite(view->ssrc, view->sequence, view->timestamp,
                                          media.clock_rate ? media.clock_rate : 90000, now_us);
+        buffer[1] = static_cast<uint8_t>((buffer[1] & 0x80) | (sub->payload_type & 0x7F));
         media::write_u16(buffer + 2, out.sequence);
         media::write_u32(buffer + 4, out.timestamp);
         if (vp8 && stream.simulcast) {

@@ -1,6 +1,7 @@
 #include "core/plugin.h"
 
 #include <chrono>
+#include <optional>
 
 #include "api/api_error.h"
 #include "api/field_validator.h"
@@ -167,17 +168,47 @@ json_t* Plugin::handle_admin_message(json_t* message) {
 }
 
 void Plugin::worker_loop() {
+    int64_t next_periodic_us = monotonic_us();
     while (true) {
-        Message message;
+        std::optional<Message> message;
         {
             std::unique_lock guard(queue_lock_);
-            queue_ready_.wait(guard, [this] { return stopping_ || !queue_.empty(); });
+            queue_ready_.wait_for(guard, std::chrono::seconds(1),
+                                  [this] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
-            message = std::move(queue_.front());
-            queue_.pop_front();
+            if (!queue_.empty()) {
+                message = std::move(queue_.front());
+                queue_.pop_front();
+            }
         }
-        if (message.session->destroyed) continue;
-        handle_async(message);
+        if (message && !message->session->destroyed) handle_async(*message);
+        if (monotonic_us() >= next_periodic_us) {
+            request_periodic_keyframes(monotonic_us());
+            next_periodic_us = monotonic_us() + 1000000;
+        }
+    }
+}
+
+void Plugin::request_periodic_keyframes(int64_t now_us) {
+    // fir_freq: ask every video publisher for a keyframe every N seconds, so
+    // late or lossy subscribers recover even without sending PLI themselves.
+    for (const auto& room : rooms_.all()) {
+        const uint32_t fir_freq = room->settings().fir_freq;
+        if (fir_freq == 0) continue;
+        for (const auto& publisher : room->publishers()) {
+            auto streams = publisher->streams_snapshot();
+            if (!streams) continue;
+            for (const auto& stream : *streams) {
+                if (stream->media.disabled || stream->media.kind != room::MediaKind::video) continue;
+                int64_t last;
+                {
+                    std::lock_guard guard(stream->lock);
+                    last = stream->last_keyframe_request_us;
+                }
+                if (now_us - last >= static_cast<int64_t>(fir_freq) * 1000000)
+                    fanout_->request_keyframe(*publisher, *stream, now_us, true);
+            }
+        }
     }
 }
 
@@ -189,6 +220,12 @@ void Plugin::push_event(const std::shared_ptr<Session>& session, const std::stri
                                       event.get(), jsep.get());
     if (result != 0)
         JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d\n", result);
+}
+
+void Plugin::notify_event_handlers(janus_plugin_session* handle, api::Json info) {
+    if (!config_.notify_events || !gateway_->events_is_enabled()) return;
+    // notify_event steals the reference.
+    gateway_->notify_event(self_, handle, info.release());
 }
 
 void Plugin::handle_async(Message& message) {
@@ -266,6 +303,9 @@ void Plugin::setup_media(janus_plugin_session* handle) {
         JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " in room %" PRIu64 " is up\n",
                   publisher->id, room->id());
         notify_new_publisher(*room, *publisher);
+        api::Json info = api::Json::object();
+        info.set("event", "published").set("room", room->id()).set("id", publisher->id);
+        notify_event_handlers(handle, info);
     } else if (subscriber) {
         std::vector<std::pair<std::shared_ptr<room::PublisherStream>, uint64_t>> sources;
         {
@@ -285,6 +325,10 @@ void Plugin::setup_media(janus_plugin_session* handle) {
             if (auto p = room ? room->publisher(feed) : nullptr)
                 fanout_->request_keyframe(*p, *source, monotonic_us(), true);
         }
+        api::Json info = api::Json::object();
+        info.set("event", "subscribed").set("room", subscriber->room_id);
+        info.set("path", "user").set("path_reason", leg_path_reason());
+        notify_event_handlers(handle, info);
     }
 }
 

@@ -52,6 +52,7 @@ private:
     std::shared_ptr<Session> find_session(janus_plugin_session* handle);
     void worker_loop();
     void handle_async(Message& message);
+    void request_periodic_keyframes(int64_t now_us);
 
     // Synchronous verbs (room management); throw api::ApiError.
     api::Json handle_sync(const std::string& request, const json_t* body);
@@ -89,6 +90,9 @@ private:
 
     void notify_room(room::Room& room, const api::Json& event, const room::Publisher* except);
     void notify_new_publisher(room::Room& room, const room::Publisher& publisher);
+    // Janus event handlers (when enabled): joined, published, unpublished,
+    // leaving, subscribed, with the path each subscriber leg takes.
+    void notify_event_handlers(janus_plugin_session* handle, api::Json info);
     void push_event(const std::shared_ptr<Session>& session, const std::string& transaction,
                     api::Json event, api::Json jsep);
     api::Json publisher_json(const room::Publisher& publisher) const;

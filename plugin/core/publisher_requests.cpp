@@ -119,6 +119,10 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     }
     JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " joined room %" PRIu64 "\n",
               publisher->id, room->id());
+    Json info = Json::object();
+    info.set("event", "joined").set("room", room->id()).set("id", publisher->id);
+    if (!publisher->display.empty()) info.set("display", publisher->display);
+    notify_event_handlers(session.handle, info);
     Json event = Json::object();
     event.set("videoroom", "joined").set("room", room->id());
     event.set("description", settings.description.empty() ? "Room " + std::to_string(room->id())
@@ -178,7 +182,7 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
     Json answer;
     if (jsep) {
         api::validate_fields(jsep, {{"type", FieldType::string, true},
-                                    {"sdp", FieldType::string, true}});
+                                    {"sdp", FieldType::string, true, api::kMaxSdpField}});
         if (*api::string_field(jsep, "type") != "offer")
             throw ApiError(ErrorCode::invalid_sdp_type, "Unsupported SDP type (expected an offer)");
         if (publisher->published() && !session.media_up)
@@ -269,6 +273,9 @@ void Plugin::unpublish_streams(room::Room& room, room::Publisher& publisher, boo
         Json event = Json::object();
         event.set("videoroom", "event").set("room", room.id()).set("unpublished", publisher.id);
         notify_room(room, event, &publisher);
+        Json info = Json::object();
+        info.set("event", "unpublished").set("room", room.id()).set("id", publisher.id);
+        notify_event_handlers(static_cast<janus_plugin_session*>(publisher.session), info);
     }
     JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " unpublished\n", publisher.id);
 }
@@ -312,6 +319,9 @@ void Plugin::remove_publisher(Session& session, const char* reason) {
     if (std::string(reason) == "kicked") event.set("kicked", publisher->id);
     else event.set("leaving", publisher->id);
     notify_room(*room, event, publisher.get());
+    Json info = Json::object();
+    info.set("event", reason).set("room", room->id()).set("id", publisher->id);
+    notify_event_handlers(session.handle, info);
     JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " left room %" PRIu64 " (%s)\n",
               publisher->id, room->id(), reason);
 }

@@ -5,6 +5,7 @@
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "core/plugin.h"
+#include "media/payload_types.h"
 #include "media/sdp_negotiation.h"
 
 extern "C" {
@@ -161,6 +162,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
             sub->feed_mid = source->media.mid;
             sub->source = source;
             sub->media = source->media;
+            sub->payload_type = media::subscriber_payload_type(source->media.codec);
             sub->paused = true;  // until "start"
             subscriber->streams.push_back(sub);
             links.emplace_back(source, sub);
@@ -202,7 +204,7 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
     }
     if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
     if (jsep) {
-        api::validate_fields(jsep, {{"type", FieldType::string, true}, {"sdp", FieldType::string, true}});
+        api::validate_fields(jsep, {{"type", FieldType::string, true}, {"sdp", FieldType::string, true, api::kMaxSdpField}});
         if (*api::string_field(jsep, "type") != "answer")
             throw ApiError(ErrorCode::invalid_sdp_type, "Unsupported SDP type (expected an answer)");
         if (!media::parse_sdp(*api::string_field(jsep, "sdp")))
@@ -336,8 +338,7 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
         if (!target) throw ApiError(ErrorCode::invalid_element, "Invalid element (no such sub_mid '" + *req.sub_mid + "')");
         {
             std::lock_guard sg(target->lock);
-            if (target->media.kind != source->media.kind || target->media.codec != source->media.codec ||
-                target->media.payload_type != source->media.payload_type)
+            if (target->media.kind != source->media.kind || target->media.codec != source->media.codec)
                 throw ApiError(ErrorCode::invalid_element,
                                "Invalid element (feed " + std::to_string(req.feed) + " mid " + *req.mid +
                                    " has a different codec than sub_mid " + *req.sub_mid + ")");
@@ -349,6 +350,7 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
         {
             std::lock_guard sg(change.sub->lock);
             change.sub->source = change.source;
+            change.sub->media = change.source->media;
             change.sub->feed_id = change.publisher->id;
             change.sub->feed_mid = change.source->media.mid;
             change.sub->active = true;
@@ -438,6 +440,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body, co
             sub->feed_mid = sources[i]->media.mid;
             sub->source = sources[i];
             sub->media = sources[i]->media;
+            sub->payload_type = media::subscriber_payload_type(sources[i]->media.codec);
             sub->paused = subscriber->paused;
             subscriber->streams.push_back(sub);
             link(*sources[i], sub);

@@ -1,5 +1,7 @@
 #include "media/sdp_negotiation.h"
 
+#include "media/payload_types.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -129,21 +131,19 @@ SdpMedia rejected_copy(const SdpMedia& offered) {
     return media;
 }
 
-void add_codec_lines(SdpMedia& media, const MediaDescription& desc) {
-    std::string rtpmap = std::to_string(desc.payload_type) + " " +
-                         (desc.codec == "opus" ? std::string("opus")
-                          : desc.codec == "h264" ? std::string("H264")
-                                                 : [&] {
-                                                       std::string up = desc.codec;
-                                                       for (char& c : up)
-                                                           c = static_cast<char>(std::toupper(
-                                                               static_cast<unsigned char>(c)));
-                                                       return up;
-                                                   }()) +
-                         "/" + std::to_string(desc.clock_rate);
+std::string encoding_name(const std::string& codec) {
+    if (codec == "opus") return "opus";
+    std::string name = codec;
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+void add_codec_lines(SdpMedia& media, const MediaDescription& desc, int payload_type) {
+    std::string rtpmap = std::to_string(payload_type) + " " + encoding_name(desc.codec) + "/" +
+                         std::to_string(desc.clock_rate);
     if (desc.channels > 0) rtpmap += "/" + std::to_string(desc.channels);
     add(media, "rtpmap", rtpmap);
-    if (!desc.fmtp.empty()) add(media, "fmtp", std::to_string(desc.payload_type) + " " + desc.fmtp);
+    if (!desc.fmtp.empty()) add(media, "fmtp", std::to_string(payload_type) + " " + desc.fmtp);
 }
 
 MediaDescription describe(const SdpMedia& offered, int mindex, const Rtpmap& codec) {
@@ -207,7 +207,7 @@ PublisherNegotiation negotiate_publisher(const Sdp& offer, const CodecPreference
         media.other_lines = {"c=IN IP4 127.0.0.1"};
         add(media, "mid", desc.mid);
         add_flag(media, dir == "inactive" ? "inactive" : "recvonly");
-        add_codec_lines(media, desc);
+        add_codec_lines(media, desc, desc.payload_type);
         for (const auto& fb : desc.rtcp_fb)
             add(media, "rtcp-fb", std::to_string(desc.payload_type) + " " + fb);
         for (const auto& ext : desc.extensions)
@@ -227,28 +227,29 @@ Sdp build_subscriber_offer(const std::vector<SubscribedMedia>& media_list, uint6
     sdp.session_lines = base_session_lines(session_id, version);
     for (const SubscribedMedia& sub : media_list) {
         const MediaDescription& src = sub.source;
+        const int pt = subscriber_payload_type(src.codec);
         SdpMedia media;
         media.type = to_string(src.kind);
         media.proto = "UDP/TLS/RTP/SAVPF";
-        media.formats = {std::to_string(src.payload_type < 0 ? 0 : src.payload_type)};
+        media.formats = {std::to_string(pt < 0 ? 0 : pt)};
         media.other_lines = {"c=IN IP4 127.0.0.1"};
-        if (!sub.active || src.disabled || src.payload_type < 0) {
+        add(media, "mid", sub.mid);
+        if (!sub.active || src.disabled || pt < 0) {
             media.port = 0;
-            add(media, "mid", sub.mid);
             add_flag(media, "inactive");
             sdp.media.push_back(std::move(media));
             continue;
         }
         media.port = 9;
-        add(media, "mid", sub.mid);
         add_flag(media, "sendonly");
-        add_codec_lines(media, src);
+        add_codec_lines(media, src, pt);
         for (const auto& fb : src.rtcp_fb)
-            if (fb != "transport-cc")
-                add(media, "rtcp-fb", std::to_string(src.payload_type) + " " + fb);
-        for (const auto& ext : src.extensions)
-            if (is_forwarded_extension(ext.uri, src.kind))
-                add(media, "extmap", std::to_string(ext.id) + " " + ext.uri);
+            if (fb != "transport-cc") add(media, "rtcp-fb", std::to_string(pt) + " " + fb);
+        for (const auto& ext : src.extensions) {
+            const int id = subscriber_extension_id(ext.uri);
+            if (id > 0 && is_forwarded_extension(ext.uri, src.kind))
+                add(media, "extmap", std::to_string(id) + " " + ext.uri);
+        }
         sdp.media.push_back(std::move(media));
     }
     return sdp;

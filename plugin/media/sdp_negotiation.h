@@ -35,8 +35,9 @@ struct SubscribedMedia {
 };
 
 // Builds the subscriber's offer: one sendonly m-line per subscribed stream,
-// carrying the publisher's payload type, fmtp and extension ids unchanged,
-// so packets need no payload-type or extension-id rewrite on the way out.
+// with the publisher's codec and fmtp under the fixed subscriber payload
+// type and extension ids (media/payload_types.h), so a subscriber can be
+// switched between publishers of the same codec without renegotiation.
 Sdp build_subscriber_offer(const std::vector<SubscribedMedia>& media, uint64_t session_id,
                            uint64_t version);
 

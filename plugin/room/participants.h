@@ -78,7 +78,8 @@ struct SubscriberStream {
     uint64_t feed_id = 0;
     std::string feed_mid;
     std::weak_ptr<PublisherStream> source;
-    MediaDescription media;  // as offered to the subscriber
+    MediaDescription media;  // the source's, as described to the subscriber
+    int payload_type = 0;    // what the subscriber's SDP says for this codec
     bool active = true;      // false once the feed is gone
     bool send = true;        // false after configure {"send": false} on this stream
     bool paused = false;     // the whole subscription is paused

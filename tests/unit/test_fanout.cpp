@@ -50,6 +50,7 @@ struct Setup {
             auto sub = std::make_shared<room::SubscriberStream>();
             sub->session = handle(100 + i);
             sub->mindex = i;
+            sub->payload_type = 96 + i;
             sub->source = stream;
             subs.push_back(sub);
             stream->subscribers.push_back(sub);
@@ -80,6 +81,9 @@ TEST_CASE("every subscriber gets each packet exactly once") {
     for (const auto& s : sink.sent) seqs[s.to].push_back(media::read_u16(s.bytes.data() + 2));
     CHECK(seqs.size() == 3);
     for (const auto& [to, list] : seqs) CHECK(list == std::vector<uint16_t>{1, 2, 3, 4, 5});
+    // each subscriber gets the payload type its own SDP names
+    for (const auto& s : sink.sent)
+        CHECK((s.bytes[1] & 0x7F) == 96 + (reinterpret_cast<uintptr_t>(s.to) - 100));
     CHECK(fanout.counters().forwarded == 15);
 }
 

@@ -87,3 +87,26 @@ TEST_CASE("subscriber offer keeps the publisher's payload type and extension ids
     REQUIRE(reparsed);
     CHECK(reparsed->media.size() == 3);
 }
+
+TEST_CASE("subscriber offers use fixed payload types and extension ids whatever the publisher chose") {
+    auto pub = negotiate({"opus"}, {"vp8"});
+    auto audio = pub.streams[0];
+    auto video = pub.streams[1];
+    // As offered by aiortc: opus 96, VP8 97, mid extension id 1.
+    audio.payload_type = 96;
+    video.payload_type = 97;
+    for (auto& ext : video.extensions)
+        if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:mid") ext.id = 1;
+    Sdp offer = build_subscriber_offer({{"0", audio, true}, {"1", video, true}}, 1, 1);
+    CHECK(offer.media[0].formats == std::vector<std::string>{"111"});
+    CHECK(offer.media[1].formats == std::vector<std::string>{"96"});
+    CHECK(offer.media[1].for_payload("rtpmap", 96).front() == "VP8/90000");
+    // the same URI has the same id in every m-line of the bundle
+    for (const auto& m : offer.media) {
+        for (const auto& ext : m.attributes_named("extmap")) {
+            if (ext.find("sdes:mid") != std::string::npos) CHECK(ext.rfind("4 ", 0) == 0);
+            if (ext.find("abs-send-time") != std::string::npos) CHECK(ext.rfind("2 ", 0) == 0);
+            if (ext.find("audio-level") != std::string::npos) CHECK(ext.rfind("1 ", 0) == 0);
+        }
+    }
+}
