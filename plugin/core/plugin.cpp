@@ -5,6 +5,7 @@
 
 #include "api/api_error.h"
 #include "api/field_validator.h"
+#include "core/capabilities.h"
 #include "core/config_file.h"
 #include "core/janus_media_sink.h"
 #include "media/rtcp_feedback.h"
@@ -72,6 +73,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
             JANUS_LOG(LOG_WARN, "[SwiftCall] duplicate room %" PRIu64 " in %s\n", settings.id,
                       path.c_str());
     }
+    capabilities_ = check_datapath_capabilities();
     gateway_ = gateway;
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
@@ -88,6 +90,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
 
 std::string Plugin::leg_path_reason() const {
     if (config_.datapath == DatapathMode::user) return "user path: datapath = \"user\" in the jcfg";
+    if (!capabilities_.ok())
+        return "user path: kernel datapath unavailable (" + capabilities_.describe() + ")";
     return "user path: the kernel datapath is not wired into the plugin in this build";
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "api/json.h"
+#include "core/capabilities.h"
 #include "core/fanout.h"
 #include "core/plugin_config.h"
 #include "core/session.h"
@@ -103,6 +104,7 @@ private:
     janus_callbacks* gateway_ = nullptr;
     janus_plugin* self_ = nullptr;
     PluginConfig config_;
+    CapabilityReport capabilities_;
     room::RoomRegistry rooms_;
     std::unique_ptr<JanusMediaSink> sink_;
     std::unique_ptr<Fanout> fanout_;

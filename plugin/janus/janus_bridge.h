@@ -1,0 +1,106 @@
+// The bridge to Janus internals: transport facts of a plugin session's
+// PeerConnection that Janus's plugin API does not expose (selected ICE pair,
+// DTLS-SRTP profile and keys, SSRCs, extension ids), and notice of ICE pair
+// changes. Only the .cpp files next to this header include Janus's internal
+// headers; this one is plain C++.
+//
+// Every function here is safe to call from any thread at any time, including
+// concurrently with a hangup: each takes the plugin session and ICE handle
+// references and the handle mutex exactly as Janus's own janus.c does, and
+// returns nothing when the PeerConnection is gone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "leg_report.h"
+#include "leg_transport.h"
+
+struct janus_plugin_session;
+
+namespace swiftcall::janus {
+
+// True when the running core is the Janus version whose headers this bridge
+// was compiled against (janus_version 1102 for 1.1.2); otherwise every reader
+// below refuses, and *why says so in one line fit for the log. Cheap after
+// the first call.
+bool janus_core_version_supported(std::string* why = nullptr);
+
+// janus_version of the headers we compiled against (e.g. 1102).
+int janus_headers_version();
+
+// The leg, when the kernel can serve it; otherwise nullopt and *why_not one of
+// "Janus core version mismatch: ...", "plugin session is gone",
+// "no PeerConnection", "ICE not connected (state X)", "no selected pair",
+// "selected pair is TURN relay", "TCP candidate", "DTLS not up",
+// "unsupported SRTP profile X", "cannot export SRTP keying material", ...
+std::optional<LegTransport> read_leg_transport(janus_plugin_session* handle,
+                                               std::string* why_not = nullptr);
+
+// Whatever could be read, with the reason the kernel cannot serve it (if any).
+LegReport read_leg_report(janus_plugin_session* handle);
+
+// read_leg_report as JSON text for query_session / the admin API; keys are
+// redacted to their lengths.
+std::string describe_leg_json(janus_plugin_session* handle);
+
+// The pair libnice currently uses, without the DTLS and media parts: cheap
+// enough for a periodic timer. nullopt when there is none (or no PC).
+std::optional<SelectedPair> read_selected_pair(janus_plugin_session* handle,
+                                               std::string* why_not = nullptr);
+
+// Safety net for a missed signal: true when the handle's selected pair (or
+// its ICE agent) is not the one `known` was read from.
+bool selected_pair_changed(janus_plugin_session* handle, const SelectedPair& known,
+                           std::int64_t known_agent_created_us);
+
+// Called when libnice selects a new pair ("new-selected-pair-full").
+// THREAD: the GLib loop thread that runs this handle's ICE agent (Janus's
+// per-handle "hloop" thread, or one of the shared event loop threads when
+// event_loops > 0) -- the same thread that delivers incoming_rtp for it.
+// libnice may emit it from inside a nice_agent_* call Janus makes while
+// holding the handle's mutex, so the callback must not block and must not
+// call read_* on the same handle: record the pair / queue work and return.
+using PairChangedFn = std::function<void(const SelectedPair& pair)>;
+
+struct PairWatchState;
+
+// Subscription token: disconnects in its destructor (or unsubscribe()), from
+// any thread but the callback itself; the callback never runs after
+// unsubscribe() returns (it waits for a running one), so do not hold a lock
+// the callback takes while unsubscribing. Holds a reference on the ICE agent
+// so that disconnecting stays safe after Janus closed the PeerConnection;
+// drop it in hangup_media.
+class PairWatch {
+public:
+    PairWatch() = default;
+    ~PairWatch() { unsubscribe(); }
+    PairWatch(PairWatch&& other) noexcept;
+    PairWatch& operator=(PairWatch&& other) noexcept;
+    PairWatch(const PairWatch&) = delete;
+    PairWatch& operator=(const PairWatch&) = delete;
+
+    void unsubscribe();
+    bool active() const { return agent_ != nullptr; }
+    // The agent this watch is on (compare with LegTransport::agent_created_us).
+    std::int64_t agent_created_us() const { return agent_created_us_; }
+
+private:
+    friend std::optional<PairWatch> watch_selected_pair(janus_plugin_session*, PairChangedFn,
+                                                        std::string*);
+    std::shared_ptr<PairWatchState> state_;
+    void* agent_ = nullptr;  // NiceAgent*, referenced
+    unsigned long signal_id_ = 0;
+    std::int64_t agent_created_us_ = 0;
+};
+
+// Subscribes to the handle's current ICE agent. nullopt (and *why_not) when
+// there is no agent yet. A new PeerConnection on the same handle gets a new
+// agent: subscribe again from setup_media.
+std::optional<PairWatch> watch_selected_pair(janus_plugin_session* handle, PairChangedFn on_change,
+                                             std::string* why_not = nullptr);
+
+}  // namespace swiftcall::janus
