@@ -9,8 +9,8 @@ struct janus_plugin_session;
 namespace swiftcall::janus::internal {
 
 struct CoreSymbols {
-    const int* version = nullptr;                // janus_version (1102 for 1.1.2)
-    const char* const* version_string = nullptr;  // janus_version_string
+    const int* version = nullptr;                              // janus_version (1102 for 1.1.2)
+    const char* const* version_string = nullptr;               // janus_version_string
     int (*session_is_alive)(janus_plugin_session*) = nullptr;  // janus_plugin_session_is_alive
 };
 

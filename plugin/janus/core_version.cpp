@@ -45,9 +45,8 @@ bool janus_core_version_supported(std::string* why) {
         if (sym.version == nullptr) {
             reason = "Janus core does not export janus_version; built against " + built;
         } else if (*sym.version != SWIFTCALL_JANUS_HEADERS_VERSION) {
-            const char* running = sym.version_string && *sym.version_string
-                                      ? *sym.version_string
-                                      : "?";
+            const char* running =
+                sym.version_string && *sym.version_string ? *sym.version_string : "?";
             reason = std::string("Janus core version mismatch: running ") + running + " (" +
                      std::to_string(*sym.version) + "), built against " + built;
         } else if (sym.session_is_alive == nullptr) {

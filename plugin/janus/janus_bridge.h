@@ -75,7 +75,7 @@ struct PairWatchState;
 // so that disconnecting stays safe after Janus closed the PeerConnection;
 // drop it in hangup_media.
 class PairWatch {
-public:
+  public:
     PairWatch() = default;
     ~PairWatch() { unsubscribe(); }
     PairWatch(PairWatch&& other) noexcept;
@@ -88,7 +88,7 @@ public:
     // The agent this watch is on (compare with LegTransport::agent_created_us).
     std::int64_t agent_created_us() const { return agent_created_us_; }
 
-private:
+  private:
     friend std::optional<PairWatch> watch_selected_pair(janus_plugin_session*, PairChangedFn,
                                                         std::string*);
     std::shared_ptr<PairWatchState> state_;

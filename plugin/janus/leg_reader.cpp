@@ -30,9 +30,9 @@ bool ice_connected(const janus_ice_peerconnection* pc) {
 void read_pair(janus_ice_handle* h, LegReport& report) {
     janus_ice_peerconnection* pc = h->pc;
     if (!ice_connected(pc)) {
-        note(report, std::string("ICE not connected (state ") +
-                         nice_component_state_to_string(static_cast<NiceComponentState>(pc->state)) +
-                         ")");
+        note(report,
+             std::string("ICE not connected (state ") +
+                 nice_component_state_to_string(static_cast<NiceComponentState>(pc->state)) + ")");
     }
     std::string why;
     auto pair = internal::selected_pair_locked(h, &why);
@@ -149,7 +149,8 @@ void read_media(janus_ice_peerconnection* pc, LegReport& report) {
     g_hash_table_iter_init(&iter, pc->media);
     while (g_hash_table_iter_next(&iter, nullptr, &value)) {
         auto* m = static_cast<janus_ice_peerconnection_medium*>(value);
-        if (m == nullptr || (m->type != JANUS_MEDIA_AUDIO && m->type != JANUS_MEDIA_VIDEO)) continue;
+        if (m == nullptr || (m->type != JANUS_MEDIA_AUDIO && m->type != JANUS_MEDIA_VIDEO))
+            continue;
         if (m->pc != pc) {
             note(report, "janus_ice_peerconnection_medium layout check failed (pc)");
             return;
@@ -181,9 +182,8 @@ void read_locked(janus_ice_handle* h, LegReport& report) {
 LegReport read_leg_report(janus_plugin_session* handle) {
     LegReport report;
     std::string why;
-    if (!internal::with_locked_handle(handle, &why, [&](janus_ice_handle* h) {
-            read_locked(h, report);
-        })) {
+    if (!internal::with_locked_handle(handle, &why,
+                                      [&](janus_ice_handle* h) { read_locked(h, report); })) {
         note(report, why);
     }
     return report;

@@ -72,7 +72,8 @@ std::string leg_report_json(const LegReport& report) {
     set(root.get(), "handle_id", json_integer(static_cast<json_int_t>(leg.handle_id)));
     set(root.get(), "kernel_eligible", json_boolean(report.why_not.empty()));
     if (!report.why_not.empty()) set(root.get(), "why_not", json_string(report.why_not.c_str()));
-    if (leg.agent_created_us) set(root.get(), "agent_created_us", json_integer(leg.agent_created_us));
+    if (leg.agent_created_us)
+        set(root.get(), "agent_created_us", json_integer(leg.agent_created_us));
     if (report.pair_known) set(root.get(), "ice", pair_json(leg.pair));
     if (report.dtls_known) set(root.get(), "dtls", dtls_json(leg));
     if (report.media_known) {

@@ -30,7 +30,9 @@ void on_new_selected_pair_full(NiceAgent*, guint, guint, NiceCandidate* local,
     if (data->state->on_change) data->state->on_change(pair);
 }
 
-void free_closure_data(gpointer user_data, GClosure*) { delete static_cast<ClosureData*>(user_data); }
+void free_closure_data(gpointer user_data, GClosure*) {
+    delete static_cast<ClosureData*>(user_data);
+}
 
 }  // namespace
 
@@ -56,7 +58,8 @@ void PairWatch::unsubscribe() {
         state_->on_change = nullptr;
     }
     auto* agent = static_cast<NiceAgent*>(agent_);
-    if (g_signal_handler_is_connected(agent, signal_id_)) g_signal_handler_disconnect(agent, signal_id_);
+    if (g_signal_handler_is_connected(agent, signal_id_))
+        g_signal_handler_disconnect(agent, signal_id_);
     g_object_unref(agent);
     agent_ = nullptr;
     signal_id_ = 0;
@@ -77,10 +80,9 @@ std::optional<PairWatch> watch_selected_pair(janus_plugin_session* handle, PairC
         w.state_ = state;
         w.agent_ = g_object_ref(h->agent);
         w.agent_created_us_ = h->agent_created;
-        w.signal_id_ = g_signal_connect_data(h->agent, "new-selected-pair-full",
-                                             G_CALLBACK(on_new_selected_pair_full),
-                                             new ClosureData{state}, free_closure_data,
-                                             static_cast<GConnectFlags>(0));
+        w.signal_id_ = g_signal_connect_data(
+            h->agent, "new-selected-pair-full", G_CALLBACK(on_new_selected_pair_full),
+            new ClosureData{state}, free_closure_data, static_cast<GConnectFlags>(0));
         if (w.signal_id_ == 0) {
             if (why_not) *why_not = "cannot connect to new-selected-pair-full";
             return;  // w's destructor drops the agent reference
