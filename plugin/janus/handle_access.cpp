@@ -6,7 +6,7 @@
 namespace swiftcall::janus::internal {
 
 bool with_locked_handle(janus_plugin_session* session, std::string* why_not,
-                        const std::function<void(janus_ice_handle*)>& fn) {
+                        const std::function<void(janus_ice_handle*)>& fn, HandleLock lock) {
     std::string reason;
     if (!janus_core_version_supported(&reason)) {
         if (why_not) *why_not = reason;
@@ -26,12 +26,13 @@ bool with_locked_handle(janus_plugin_session* session, std::string* why_not,
         return false;
     }
     janus_refcount_increase_nodebug(&h->ref);
-    janus_mutex_lock_nodebug(&h->mutex);
+    const bool take = lock == HandleLock::take;
+    if (take) janus_mutex_lock_nodebug(&h->mutex);
     // The back pointer sits early in the struct: a mismatch means the headers
     // do not describe this binary, and nothing else in it can be trusted.
     const bool layout_ok = h->app_handle == session;
     if (layout_ok) fn(h);
-    janus_mutex_unlock_nodebug(&h->mutex);
+    if (take) janus_mutex_unlock_nodebug(&h->mutex);
     janus_refcount_decrease_nodebug(&h->ref);
     janus_refcount_decrease_nodebug(&session->ref);
     if (!layout_ok && why_not) *why_not = "janus_ice_handle layout check failed (app_handle)";

@@ -10,13 +10,16 @@
 #include <string>
 
 #include "internals.h"
+#include "janus_bridge.h"
 
 namespace swiftcall::janus::internal {
 
 // Runs fn(h) with h->mutex held; false (and *why_not) when the bridge is off
 // or the session/handle is gone or closing. fn must be short and must not
 // call back into Janus APIs that take the handle mutex.
+// With HandleLock::held_by_janus the caller vouches that the core holds it.
 bool with_locked_handle(janus_plugin_session* session, std::string* why_not,
-                        const std::function<void(janus_ice_handle*)>& fn);
+                        const std::function<void(janus_ice_handle*)>& fn,
+                        HandleLock lock = HandleLock::take);
 
 }  // namespace swiftcall::janus::internal

@@ -8,6 +8,13 @@
 // concurrently with a hangup: each takes the plugin session and ICE handle
 // references and the handle mutex exactly as Janus's own janus.c does, and
 // returns nothing when the PeerConnection is gone.
+//
+// Two rules follow from taking the handle mutex:
+//  * In query_session, pass HandleLock::held_by_janus: Janus 1.1.2 calls it
+//    only from the admin API's handle_info, which already holds that mutex
+//    (janus.c, janus_admin_handle_info); taking it again self-deadlocks.
+//  * Never call these while holding a lock your query_session also takes:
+//    the admin thread holds the handle mutex while it waits for that lock.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +39,12 @@ bool janus_core_version_supported(std::string* why = nullptr);
 // janus_version of the headers we compiled against (e.g. 1102).
 int janus_headers_version();
 
+// Who holds janus_ice_handle::mutex around the call.
+enum class HandleLock {
+    take,           // the bridge takes it (everywhere but query_session)
+    held_by_janus,  // inside query_session: the core already holds it
+};
+
 // The leg, when the kernel can serve it; otherwise nullopt and *why_not one of
 // "Janus core version mismatch: ...", "plugin session is gone",
 // "no PeerConnection", "ICE not connected (state X)", "no selected pair",
@@ -41,11 +54,11 @@ std::optional<LegTransport> read_leg_transport(janus_plugin_session* handle,
                                                std::string* why_not = nullptr);
 
 // Whatever could be read, with the reason the kernel cannot serve it (if any).
-LegReport read_leg_report(janus_plugin_session* handle);
+LegReport read_leg_report(janus_plugin_session* handle, HandleLock lock = HandleLock::take);
 
 // read_leg_report as JSON text for query_session / the admin API; keys are
 // redacted to their lengths.
-std::string describe_leg_json(janus_plugin_session* handle);
+std::string describe_leg_json(janus_plugin_session* handle, HandleLock lock = HandleLock::take);
 
 // The pair libnice currently uses, without the DTLS and media parts: cheap
 // enough for a periodic timer. nullopt when there is none (or no PC).

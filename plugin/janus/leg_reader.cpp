@@ -179,11 +179,11 @@ void read_locked(janus_ice_handle* h, LegReport& report) {
 
 }  // namespace
 
-LegReport read_leg_report(janus_plugin_session* handle) {
+LegReport read_leg_report(janus_plugin_session* handle, HandleLock lock) {
     LegReport report;
     std::string why;
-    if (!internal::with_locked_handle(handle, &why,
-                                      [&](janus_ice_handle* h) { read_locked(h, report); })) {
+    if (!internal::with_locked_handle(
+            handle, &why, [&](janus_ice_handle* h) { read_locked(h, report); }, lock)) {
         note(report, why);
     }
     return report;
@@ -198,8 +198,8 @@ std::optional<LegTransport> read_leg_transport(janus_plugin_session* handle, std
     return std::move(report.leg);
 }
 
-std::string describe_leg_json(janus_plugin_session* handle) {
-    return leg_report_json(read_leg_report(handle));
+std::string describe_leg_json(janus_plugin_session* handle, HandleLock lock) {
+    return leg_report_json(read_leg_report(handle, lock));
 }
 
 std::optional<SelectedPair> read_selected_pair(janus_plugin_session* handle, std::string* why_not) {
