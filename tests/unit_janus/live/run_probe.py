@@ -16,6 +16,7 @@ import sys
 import urllib.request
 
 import aiortc.rtcdtlstransport as dtls_module
+from OpenSSL import SSL
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 
@@ -32,6 +33,44 @@ class CapturingPolicy(_Policy):
 
 
 dtls_module.Policy = CapturingPolicy
+
+# aiortc offers only SRTP_AES128_CM_SHA1_80; to exercise the GCM profiles
+# Janus also negotiates, offer another one in the DTLS handshake and export
+# the keying material ourselves (aiortc's own SRTP then fails, which does not
+# matter: only the keys are compared).
+PROFILES = {  # name: (master key, master salt) lengths, RFC 3711 / RFC 7714
+    "SRTP_AES128_CM_SHA1_80": (16, 14),
+    "SRTP_AEAD_AES_128_GCM": (16, 12),
+    "SRTP_AEAD_AES_256_GCM": (32, 12),
+}
+offered_profile = ["SRTP_AES128_CM_SHA1_80"]
+connections = []
+_create_ctx = dtls_module.RTCCertificate._create_ssl_context
+_export = SSL.Connection.export_keying_material
+
+
+def create_ctx(self):
+    ctx = _create_ctx(self)
+    ctx.set_tlsext_use_srtp(offered_profile[0].encode())
+    return ctx
+
+
+def export(self, label, olen, context=None):
+    connections.append(self)
+    return _export(self, label, olen, context)
+
+
+dtls_module.RTCCertificate._create_ssl_context = create_ctx
+SSL.Connection.export_keying_material = export
+
+
+def expected_janus_keys(janus_role):
+    """RFC 5764 §4.2 split of the peer's own export, from Janus's side."""
+    key, salt = PROFILES[offered_profile[0]]
+    m = _export(connections[-1], b"EXTRACTOR-dtls_srtp", 2 * (key + salt))
+    client = (m[:key] + m[2 * key:2 * key + salt]).hex()
+    server = (m[key:2 * key] + m[2 * key + salt:]).hex()
+    return (client, server) if janus_role == "client" else (server, client)
 
 
 def call(url, body=None, timeout=10):
@@ -111,13 +150,21 @@ async def exchange(args, janus, pc):
 
     results = []
     leg = described.get("leg", {})
+    janus_local, janus_remote = expected_janus_keys(args.janus_role) if connections else ("", "")
+    check(results, f"profile is the offered {offered_profile[0]}",
+          leg.get("dtls", {}).get("srtp_profile") == offered_profile[0], leg.get("dtls"))
+    check(results, "Janus local/remote key+salt == RFC 5764 split of the peer's export",
+          (described.get("local_key", "") + described.get("local_salt", ""),
+           described.get("remote_key", "") + described.get("remote_salt", "")) == (janus_local, janus_remote),
+          (described.get("local_key"), janus_local))
     check(results, "core version supported", described.get("core_supported"), described.get("core_why"))
     check(results, "leg eligible", leg.get("kernel_eligible"), leg.get("why_not"))
     # What Janus sends is what aiortc receives, and vice versa.
-    check(results, "Janus local key+salt == aiortc rx",
+    aiortc_srtp = offered_profile[0] == "SRTP_AES128_CM_SHA1_80"  # aiortc's own keys are CM-80 only
+    check(results, "Janus local key+salt == aiortc rx", not aiortc_srtp or
           described.get("local_key", "") + described.get("local_salt", "") == captured.get("rx"),
           (described.get("local_key"), captured.get("rx")))
-    check(results, "Janus remote key+salt == aiortc tx",
+    check(results, "Janus remote key+salt == aiortc tx", not aiortc_srtp or
           described.get("remote_key", "") + described.get("remote_salt", "") == captured.get("tx"),
           (described.get("remote_key"), captured.get("tx")))
     admin_dtls = info["webrtc"]["dtls"]
@@ -174,7 +221,9 @@ def main():
     p.add_argument("--admin-url", required=True)
     p.add_argument("--admin-secret", default="scjb")
     p.add_argument("--janus-role", choices=["client", "server"], default="client")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="SRTP_AES128_CM_SHA1_80")
     args = p.parse_args()
+    offered_profile[0] = args.profile
     rc = 1
     try:
         rc = asyncio.run(asyncio.wait_for(run(args), 60))

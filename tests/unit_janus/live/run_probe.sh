@@ -2,8 +2,8 @@
 # Live check of plugin/janus inside Debian's Janus: loads the probe plugin
 # into a gateway running in its own network namespace, connects an aiortc
 # peer from a second namespace (127.0.1.x over a veth pair, route_localnet:
-# Janus ignores loopback interfaces for ICE), and runs run_probe.py once with
-# Janus as DTLS client and once as DTLS server.
+# Janus ignores loopback interfaces for ICE), and runs run_probe.py with Janus
+# as DTLS client and as server, over CM-80 and both AES-GCM profiles.
 #
 # usage: run_probe.sh <dir with libjanus_scjbprobe.so> <scratch dir>
 # Exit 77 (skip) when it cannot run here: not root, no netns, no aiortc.
@@ -84,11 +84,14 @@ done
 [ -n "$up" ] || { echo "Janus did not come up"; tail -30 "$run/janus.log"; exit 1; }
 
 rc=0
-for role in client server; do
-    echo "=== Janus as DTLS $role ==="
+for run_case in client:SRTP_AES128_CM_SHA1_80 server:SRTP_AES128_CM_SHA1_80 \
+    client:SRTP_AEAD_AES_128_GCM server:SRTP_AEAD_AES_256_GCM; do
+    role=${run_case%%:*}
+    profile=${run_case#*:}
+    echo "=== Janus as DTLS $role, $profile ==="
     ip netns exec "$ns_c" /usr/bin/python3 "$here/run_probe.py" \
         --url http://127.0.1.1:8088/janus --admin-url http://127.0.1.1:7088/admin \
-        --janus-role "$role" || rc=1
+        --janus-role "$role" --profile "$profile" || rc=1
 done
 echo "=== probe lines from the Janus log ==="
 grep -a 'scjbprobe' "$run/janus.out"
