@@ -42,10 +42,7 @@ void read_pair(janus_ice_handle* h, LegReport& report) {
     }
     report.leg.pair = *pair;
     report.pair_known = true;
-    // A local relay candidate means TURN framing on the wire; a TCP one means
-    // a stream socket: the kernel path writes neither.
-    if (pair->local_type == "relay") note(report, "selected pair is TURN relay");
-    if (!pair->udp) note(report, "TCP candidate");
+    if (auto reason = pair_ineligibility(*pair); !reason.empty()) note(report, reason);
 }
 
 // SSL_export_keying_material only reads the session's master secret and the

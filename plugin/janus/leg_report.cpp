@@ -66,6 +66,12 @@ json_t* medium_json(const LegTransport::Medium& m) {
 
 }  // namespace
 
+std::string pair_ineligibility(const SelectedPair& pair) {
+    if (pair.local_type == "relay") return "selected pair is TURN relay";
+    if (!pair.udp) return "TCP candidate";
+    return "";
+}
+
 std::string leg_report_json(const LegReport& report) {
     const LegTransport& leg = report.leg;
     JsonPtr root(json_object());

@@ -17,6 +17,12 @@ struct LegReport {
     std::string why_not;       // empty: the kernel can serve this leg
 };
 
+// Why the kernel cannot serve traffic over this pair, or "" when it can: a
+// local relay candidate means TURN framing on the wire and TCP a stream
+// socket, neither of which the data plane writes. A remote relay candidate is
+// fine: from our socket it is a plain UDP peer.
+std::string pair_ineligibility(const SelectedPair& pair);
+
 // Compact JSON text, e.g.
 // {"handle_id":1,"kernel_eligible":false,"why_not":"selected pair is TURN relay","ice":{...},...}
 std::string leg_report_json(const LegReport& report);

@@ -56,6 +56,7 @@ struct LegTransport {
         std::uint32_t local_ssrc = 0, local_rtx_ssrc = 0;
         // Peer SSRCs; [1] and [2] are non-zero only when the peer simulcasts.
         std::array<std::uint32_t, 3> remote_ssrc{}, remote_rtx_ssrc{};
+        // Last payload types Janus saw on this medium (-1 before the first packet).
         int payload_type = -1, rtx_payload_type = -1;
         std::string codec;
     };

@@ -25,7 +25,7 @@ void on_new_selected_pair_full(NiceAgent*, guint, guint, NiceCandidate* local,
     auto* data = static_cast<ClosureData*>(user_data);
     if (local == nullptr || remote == nullptr) return;
     // The candidates are valid only during the emission: convert them now.
-    const SelectedPair pair = internal::pair_from_candidates(local, remote);
+    const SelectedPair pair = pair_from_candidates(local, remote);
     std::lock_guard guard(data->state->lock);
     if (data->state->on_change) data->state->on_change(pair);
 }
