@@ -7,12 +7,19 @@
 #
 # In:  JANUS_SOURCE_DIR (cache) - an unpacked janus-gateway-<version> tree;
 #      when empty, scripts/fetch-janus-source.sh fetches it into
-#      JANUS_SOURCE_CACHE (default ${CMAKE_BINARY_DIR}/janus-src).
+#      JANUS_SOURCE_CACHE: /var/cache/swiftcall/janus-src when writable (one
+#      download shared by every build dir), else ${CMAKE_BINARY_DIR}/janus-src.
 # Out: JANUS_SOURCE_DIR, JANUS_SOURCE_VERSION ("1.1.2"),
 #      JANUS_SOURCE_VERSION_NUMBER (1102, what the core exports as janus_version).
 
 set(JANUS_SOURCE_DIR "" CACHE PATH "Unpacked Janus source tree matching the installed gateway")
-set(JANUS_SOURCE_CACHE "${CMAKE_BINARY_DIR}/janus-src" CACHE PATH
+set(_janus_default_cache "${CMAKE_BINARY_DIR}/janus-src")
+execute_process(COMMAND sh -c "mkdir -p /var/cache/swiftcall/janus-src && test -w /var/cache/swiftcall/janus-src"
+                RESULT_VARIABLE _janus_var_cache_rc OUTPUT_QUIET ERROR_QUIET)
+if(_janus_var_cache_rc EQUAL 0)
+  set(_janus_default_cache /var/cache/swiftcall/janus-src)
+endif()
+set(JANUS_SOURCE_CACHE "${_janus_default_cache}" CACHE PATH
     "Where scripts/fetch-janus-source.sh unpacks Janus's source when JANUS_SOURCE_DIR is empty")
 
 execute_process(
@@ -22,6 +29,11 @@ execute_process(
   ERROR_QUIET)
 if(NOT _janus_dpkg_rc EQUAL 0)
   set(_janus_installed_deb_version "")
+endif()
+
+# A tree this module fetched itself and that has since vanished: fetch again.
+if(JANUS_SOURCE_DIR AND _JANUS_SOURCE_FETCHED AND NOT EXISTS "${JANUS_SOURCE_DIR}/src/ice.h")
+  set(JANUS_SOURCE_DIR "" CACHE PATH "Unpacked Janus source tree matching the installed gateway" FORCE)
 endif()
 
 if(NOT JANUS_SOURCE_DIR)
@@ -48,6 +60,7 @@ if(NOT JANUS_SOURCE_DIR)
   string(REGEX REPLACE ".*\n" "" _janus_fetched_tree "${_janus_fetch_out}")
   set(JANUS_SOURCE_DIR "${_janus_fetched_tree}" CACHE PATH
       "Unpacked Janus source tree matching the installed gateway" FORCE)
+  set(_JANUS_SOURCE_FETCHED ON CACHE INTERNAL "JANUS_SOURCE_DIR was fetched by JanusSource.cmake")
 endif()
 
 if(NOT EXISTS "${JANUS_SOURCE_DIR}/src/ice.h" OR NOT EXISTS "${JANUS_SOURCE_DIR}/configure.ac")
