@@ -33,7 +33,29 @@ struct ProbeSession {
     std::atomic<int> pair_changes{0};
     std::atomic<bool> media_up{false};
     SelectedPair last_signalled;
+    // "hammer": a thread reading the leg back to back, racing the hangup.
+    std::atomic<bool> hammer_stop{false};
+    std::atomic<long> hammer_reads{0}, hammer_eligible{0}, hammer_ineligible{0};
+    std::string hammer_last_why;  // under lock
 };
+
+// Reads the leg as fast as it can until the session goes: the reads must
+// stay valid (or cleanly refuse) while Janus tears the PeerConnection down.
+void hammer(janus_plugin_session* h, std::shared_ptr<ProbeSession> s) {
+    while (!s->hammer_stop) {
+        LegReport report = read_leg_report(h);
+        (void)read_selected_pair(h);
+        s->hammer_reads++;
+        if (report.why_not.empty()) {
+            s->hammer_eligible++;
+        } else {
+            s->hammer_ineligible++;
+            std::lock_guard guard(s->lock);
+            s->hammer_last_why = report.why_not;
+        }
+    }
+    janus_refcount_decrease(&h->ref);
+}
 
 std::mutex sessions_lock;
 std::map<janus_plugin_session*, std::shared_ptr<ProbeSession>> sessions;
@@ -140,7 +162,11 @@ json_t* describe(janus_plugin_session* h) {
     if (s) {
         json_object_set_new(out, "pair_changes", json_integer(s->pair_changes.load()));
         json_object_set_new(out, "media_up", json_boolean(s->media_up.load()));
+        json_object_set_new(out, "hammer_reads", json_integer(s->hammer_reads.load()));
+        json_object_set_new(out, "hammer_eligible", json_integer(s->hammer_eligible.load()));
+        json_object_set_new(out, "hammer_ineligible", json_integer(s->hammer_ineligible.load()));
         std::lock_guard guard(s->lock);
+        json_object_set_new(out, "hammer_last_why", json_string(s->hammer_last_why.c_str()));
         json_object_set_new(out, "watch_active", json_boolean(s->watch.active()));
         if (s->pair_changes.load() > 0 && leg)
             json_object_set_new(out, "signalled_pair_matches",
@@ -178,6 +204,12 @@ janus_plugin_result* probe_handle_message(janus_plugin_session* h, char* transac
     janus_plugin_result* result = nullptr;
     if (request && std::string(request) == "describe") {
         result = janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, describe(h));
+    } else if (request && std::string(request) == "hammer") {
+        if (auto s = find(h)) {
+            janus_refcount_increase(&h->ref);  // the thread's own, dropped when it ends
+            std::thread(hammer, h, s).detach();
+        }
+        result = janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, json_object());
     } else if (const char* sdp = json_string_value(json_object_get(jsep, "sdp"))) {
         janus_refcount_increase(&h->ref);
         std::thread(answer_offer, h, tx, std::string(sdp)).detach();
@@ -214,6 +246,7 @@ void probe_hangup_media(janus_plugin_session* h) {
 }
 
 void probe_destroy_session(janus_plugin_session* h, int* error) {
+    if (auto s = find(h)) s->hammer_stop = true;
     probe_hangup_media(h);
     std::lock_guard guard(sessions_lock);
     sessions.erase(h);

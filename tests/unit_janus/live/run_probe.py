@@ -200,9 +200,16 @@ async def exchange(args, janus, pc):
           described.get("pair_changes", 0) >= 1 and described.get("signalled_pair_matches") is True,
           (described.get("pair_changes"), described.get("signalled_pair_matches")))
 
-    await pc.close()
+    janus.message({"request": "hammer"})
+    await asyncio.sleep(0.5)
+    await pc.close()  # the hangup races the hammer thread's reads
     await asyncio.sleep(1.0)
     after = janus.message({"request": "describe"})["plugindata"]["data"]
+    print("hammer:", {k: v for k, v in after.items() if k.startswith("hammer")})
+    check(results, "reads racing the hangup: eligible before, cleanly refused after",
+          after.get("hammer_reads", 0) > 100 and after.get("hammer_eligible", 0) > 0
+          and after.get("hammer_ineligible", 0) > 0 and after.get("hammer_last_why") == "no PeerConnection",
+          {k: v for k, v in after.items() if k.startswith("hammer")})
     check(results, "after hangup: no leg, watch dropped",
           after.get("leg", {}).get("kernel_eligible") is False and after.get("watch_active") is False,
           (after.get("leg"), after.get("watch_active")))

@@ -7,6 +7,8 @@
 #
 # usage: run_probe.sh <dir with libjanus_scjbprobe.so> <scratch dir>
 # Exit 77 (skip) when it cannot run here: not root, no netns, no aiortc.
+# JANUS_PRELOAD=<lib> runs Janus with it preloaded (e.g. libasan.so.8 for a
+# -fsanitize=address build of the probe: freed Janus structs get poisoned).
 set -u
 plugins=$1
 run=$2
@@ -72,7 +74,8 @@ admin: { admin_base_path = "/admin" admin_http = true admin_port = 7088 admin_ip
 cors: {}
 JCFG
 
-ip netns exec "$ns_j" janus -F "$run/conf" -C "$run/conf/janus.jcfg" -o -L "$run/janus.log" >"$run/janus.out" 2>&1 &
+ip netns exec "$ns_j" env ${JANUS_PRELOAD:+LD_PRELOAD=$JANUS_PRELOAD} \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} janus -F "$run/conf" -C "$run/conf/janus.jcfg" -o -L "$run/janus.log" >"$run/janus.out" 2>&1 &
 janus_pid=$!
 up=
 for _ in $(seq 50); do
@@ -93,6 +96,7 @@ for run_case in client:SRTP_AES128_CM_SHA1_80 server:SRTP_AES128_CM_SHA1_80 \
         --url http://127.0.1.1:8088/janus --admin-url http://127.0.1.1:7088/admin \
         --janus-role "$role" --profile "$profile" || rc=1
 done
+kill -0 "$janus_pid" 2>/dev/null || { echo "FAIL Janus died during the probe"; rc=1; }
 echo "=== probe lines from the Janus log ==="
 grep -a 'scjbprobe' "$run/janus.out"
 [ $rc = 0 ] || tail -40 "$run/janus.log"
