@@ -50,6 +50,8 @@ enum class HandleLock {
 // "no PeerConnection", "ICE not connected (state X)", "no selected pair",
 // "selected pair is TURN relay", "TCP candidate", "DTLS not up",
 // "unsupported SRTP profile X", "cannot export SRTP keying material", ...
+// Best called from setup_media for the keys: that is the loop thread owning
+// the DTLS SSL*, and the keys never change for that PeerConnection.
 std::optional<LegTransport> read_leg_transport(janus_plugin_session* handle,
                                                std::string* why_not = nullptr);
 
