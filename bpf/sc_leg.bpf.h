@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* One clone per leg: RTP header rewrite, re-encryption, L2-L4 rewrite,
+ * bpf_clone_redirect. A global function so the verifier checks it once,
+ * not once per iteration of the leg loop. */
+#ifndef SC_LEG_BPF_H
+#define SC_LEG_BPF_H
+
+#include "sc_rtp.bpf.h"
+
+/* RFC 8285 header-extension id rewrite in the out row. Elements whose id
+ * has no mapping become padding (zero bytes), keeping every length. */
+static __always_inline void sc_rewrite_ext(struct sc_scratch *s, const struct sc_leg *leg)
+{
+    __u32 i, off = s->ext_off, len = s->ext_len, skip = 0, blank = 0, want_len = 0;
+    int one_byte = s->ext_profile == 0xBEDE;
+    __u8 *q;
+
+    if (!one_byte && (s->ext_profile & 0xfff0) != 0x1000)
+        return;
+    for (i = 0; i < SC_MAX_EXT_BYTES; i++) {
+        __u8 b, nid;
+        if (i >= len)
+            break;
+        q = sc_row(s, SC_ROW_OUT, off + i);
+        b = *q;
+        if (skip) {
+            if (blank)
+                *q = 0;
+            skip--;
+            continue;
+        }
+        if (want_len) { /* two-byte form: length octet */
+            if (blank)
+                *q = 0;
+            skip = b;
+            want_len = 0;
+            continue;
+        }
+        if (one_byte) {
+            __u8 id = b >> 4;
+            if (id == 0)
+                continue;
+            if (id == 15)
+                break;
+            nid = leg->ext_map[id & 15];
+            blank = nid == 0 || nid >= 15;
+            *q = blank ? 0 : (__u8)((nid << 4) | (b & 15));
+            skip = (b & 15) + 1;
+        } else {
+            if (b == 0)
+                continue;
+            nid = b < SC_EXT_IDS ? leg->ext_map[b & 15] : 0;
+            blank = nid == 0;
+            *q = nid;
+            want_len = 1;
+        }
+    }
+}
+
+static __always_inline __u16 sc_csum_fold(__u64 sum)
+{
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (__u16)~sum;
+}
+
+/* Writes Ethernet + IP + UDP for the leg into the aux row at offset 256;
+ * returns the header length or 0. */
+static __always_inline __u32 sc_build_l2l4(struct sc_scratch *s, const struct sc_leg *leg,
+                                           __u32 srtp_len)
+{
+    __u8 *h = sc_row(s, SC_ROW_AUX, 256);
+    __u32 i, udp_len = 8 + srtp_len;
+    __u64 sum = 0;
+
+    __builtin_memcpy(h, leg->dmac, 6);
+    __builtin_memcpy(h + 6, leg->smac, 6);
+    if (leg->family == SC_AF_INET) {
+        struct iphdr *ip = (void *)(h + 14);
+        struct udphdr *udp = (void *)(h + 34);
+        ip->version = 4;
+        ip->ihl = 5;
+        ip->tos = 0;
+        ip->tot_len = bpf_htons(20 + udp_len);
+        ip->id = 0;
+        ip->frag_off = bpf_htons(0x4000); /* DF, as WebRTC media */
+        ip->ttl = leg->ttl ? leg->ttl : 64;
+        ip->protocol = IPPROTO_UDP;
+        ip->check = 0;
+        __builtin_memcpy(&ip->saddr, leg->saddr, 4);
+        __builtin_memcpy(&ip->daddr, leg->daddr, 4);
+        for (i = 0; i < 10; i++)
+            sum += ((__u16 *)ip)[i];
+        ip->check = sc_csum_fold(sum);
+        udp->source = leg->sport;
+        udp->dest = leg->dport;
+        udp->len = bpf_htons(udp_len);
+        udp->check = 0; /* optional over IPv4 (RFC 768) */
+        *(__u16 *)(h + 12) = bpf_htons(ETH_P_IP);
+        return 42;
+    }
+    if (leg->family == SC_AF_INET6) {
+        struct ipv6hdr *ip6 = (void *)(h + 14);
+        struct udphdr *udp = (void *)(h + 54);
+        __u8 *d = sc_row(s, SC_ROW_OUT, srtp_len);
+        __s64 c;
+        __u32 n, chunk, left;
+
+        *(__u32 *)ip6 = bpf_htonl(0x60000000);
+        ip6->payload_len = bpf_htons(udp_len);
+        ip6->nexthdr = IPPROTO_UDP;
+        ip6->hop_limit = leg->ttl ? leg->ttl : 64;
+        __builtin_memcpy(&ip6->saddr, leg->saddr, 16);
+        __builtin_memcpy(&ip6->daddr, leg->daddr, 16);
+        udp->source = leg->sport;
+        udp->dest = leg->dport;
+        udp->len = bpf_htons(udp_len);
+        udp->check = 0;
+        *(__u16 *)(h + 12) = bpf_htons(ETH_P_IPV6);
+        /* UDP checksum is mandatory over IPv6 (RFC 8200 §8.1). */
+        *(__u32 *)d = 0; /* pad the datagram to a multiple of 4 */
+        c = bpf_csum_diff(0, 0, (__be32 *)&ip6->saddr, 32, 0);
+        if (c < 0)
+            return 0;
+        {
+            __be32 ph[2] = {bpf_htonl(udp_len), bpf_htonl(IPPROTO_UDP)};
+            c = bpf_csum_diff(0, 0, ph, 8, (__wsum)c);
+        }
+        c = bpf_csum_diff(0, 0, (__be32 *)udp, 8, (__wsum)c);
+        left = (srtp_len + 3) & ~3u;
+        for (n = 0; n < 4; n++) {
+            if (!left)
+                break;
+            chunk = left < 512 ? left : 512;
+            chunk &= 0x3fc; /* a multiple of 4, bounded, for the verifier */
+            c = bpf_csum_diff(0, 0, (__be32 *)sc_row(s, SC_ROW_OUT, n * 512), chunk, (__wsum)c);
+            if (c < 0)
+                return 0;
+            left -= chunk;
+        }
+        sum = (__u32)c;
+        udp->check = sc_csum_fold(sum);
+        if (!udp->check)
+            udp->check = 0xffff;
+        return 62;
+    }
+    return 0;
+}
+
+static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error)
+{
+    struct sc_leg_stats *st = bpf_map_lookup_elem(&sc_leg_stats_map, &leg_id);
+
+    if (!st) {
+        struct sc_leg_stats zero = {};
+        bpf_map_update_elem(&sc_leg_stats_map, &leg_id, &zero, BPF_NOEXIST);
+        st = bpf_map_lookup_elem(&sc_leg_stats_map, &leg_id);
+        if (!st)
+            return;
+    }
+    if (error) {
+        st->errors++;
+    } else {
+        st->packets++;
+        st->bytes += bytes;
+    }
+}
+
+__attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id)
+{
+    struct sc_scratch *s = sc_scratch_get();
+    struct sc_leg *leg = bpf_map_lookup_elem(&sc_legs, &leg_id);
+    __u32 i, hdr_len, payload_len, auth_len, tag_len, srtp_len, l2l4, new_len;
+    __u64 index;
+    __u8 *o;
+
+    if (!s)
+        return -1;
+    if (!leg) {
+        sc_count(SC_R_LEG_MISSING);
+        return -1;
+    }
+    if (!leg->enabled) {
+        sc_count(SC_R_LEG_DISABLED);
+        return 0;
+    }
+    if (!sc_is_cm(leg->out.profile)) {
+        sc_count(SC_R_DECLINE_PROFILE);
+        s->leg_errors++;
+        return -1;
+    }
+    hdr_len = s->hdr_len;
+    payload_len = s->payload_len;
+    if (hdr_len > 12 + 60 + 4 + SC_MAX_EXT_BYTES || payload_len > SC_MAX_SRTP ||
+        leg->family != s->family)
+        goto error;
+    tag_len = leg->out.tag_len == 4 ? 4 : 10;
+
+    /* The header is at most 204 bytes: copy a fixed 208, no length branch. */
+    for (i = 0; i < 26; i++)
+        ((__u64 *)sc_row(s, SC_ROW_OUT, 0))[i] = ((__u64 *)sc_row(s, SC_ROW_PLAIN, 0))[i];
+    index = (s->in_index + leg->index_delta) & SC_INDEX_MASK;
+    o = sc_row(s, SC_ROW_OUT, 0);
+    *(__u16 *)(o + 2) = bpf_htons((__u16)index);
+    *(__u32 *)(o + 4) = bpf_htonl(bpf_ntohl(*(__u32 *)(o + 4)) + leg->ts_delta);
+    *(__u32 *)(o + 8) = bpf_htonl(leg->ssrc);
+    if (s->ext_len)
+        sc_rewrite_ext(s, leg);
+
+    sc_cm_crypt(s, &leg->out, leg->ssrc, index, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
+    auth_len = hdr_len + payload_len;
+    sc_cm_tag(s, &leg->out, SC_ROW_OUT, auth_len, (__u32)(index >> 16));
+    srtp_len = auth_len + tag_len;
+    if (srtp_len > SC_MAX_SRTP + 16)
+        goto error;
+
+    l2l4 = sc_build_l2l4(s, leg, srtp_len);
+    if (!l2l4)
+        goto error;
+    new_len = l2l4 + srtp_len;
+    if (new_len != s->cur_len) {
+        if (bpf_skb_change_tail(skb, new_len, 0))
+            goto error;
+        s->cur_len = new_len;
+    }
+    /* The frame keeps its L3 family, so its L2-L4 size does too. */
+    if (l2l4 != s->srtp_off)
+        goto error;
+    if (bpf_skb_store_bytes(skb, 0, sc_row(s, SC_ROW_AUX, 256), l2l4 == 42 ? 42 : 62, 0))
+        goto error;
+    if (bpf_skb_store_bytes(skb, l2l4, sc_row(s, SC_ROW_OUT, 0), srtp_len, 0))
+        goto error;
+    if (bpf_clone_redirect(skb, leg->ifindex, 0))
+        goto error;
+    s->clones++;
+    sc_count(SC_R_CLONES);
+    sc_leg_account(leg_id, srtp_len, 0);
+    return 0;
+error:
+    s->leg_errors++;
+    sc_count(SC_R_LEG_ERROR);
+    sc_leg_account(leg_id, 0, 1);
+    return -1;
+}
+
+#endif

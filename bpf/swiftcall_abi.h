@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * swiftcall_abi.h - the one declaration of every map key/value and constant
+ * shared by the TC program (clang -target bpf) and the C++ control plane (g++).
+ *
+ * Rules that keep both compilers agreeing on every byte:
+ *   - fixed-width types only (__u8.. from linux/types.h on both sides),
+ *   - every hole is an explicit pad field, every struct a multiple of 8 bytes,
+ *   - sizes are pinned by static_assert on the C++ side (bottom of file).
+ * Multi-byte addresses and ports are stored in network byte order exactly as
+ * they appear on the wire; everything else is host order.
+ */
+#ifndef SWIFTCALL_ABI_H
+#define SWIFTCALL_ABI_H
+
+#include <linux/types.h>
+
+/* Largest SRTP datagram (UDP payload) the kernel serves; larger ones are
+ * declined and left to user space (invariant 3). */
+#define SC_MAX_SRTP 1400
+/* Largest whole frame (Ethernet + IPv6 + UDP + SRTP) the program copies. */
+#define SC_MAX_FRAME 1472
+/* Scratch buffers are power-of-two sized so offsets can be masked for the
+ * verifier; SC_BUF_SLACK lets a 64-byte block read start at any masked offset. */
+#define SC_BUF_SIZE 2048
+#define SC_BUF_MASK (SC_BUF_SIZE - 1)
+#define SC_BUF_SLACK 128
+
+#define SC_MAX_LEGS 1024       /* legs per publisher stream */
+#define SC_MAX_STREAMS 4096    /* (publisher, SSRC) pairs */
+#define SC_MAX_FLOWS 4096      /* ingress 5-tuples */
+#define SC_MAX_EXT_BYTES 128   /* header-extension bytes the program rewrites */
+#define SC_EXT_IDS 16          /* one-byte header ids 1..14 (RFC 8285) */
+#define SC_REPLAY_WINDOW 64    /* packets, as libsrtp's minimum */
+#define SC_FWD_WINDOW_BITS 1024
+
+/* SRTP protection profiles (values as in RFC 5764 / IANA DTLS-SRTP ids). */
+#define SC_PROFILE_NONE 0
+#define SC_PROFILE_AES128_CM_SHA1_80 0x0001
+#define SC_PROFILE_AES128_CM_SHA1_32 0x0002
+#define SC_PROFILE_AEAD_AES_128_GCM 0x0007
+#define SC_PROFILE_AEAD_AES_256_GCM 0x0008
+
+#define SC_AF_INET 2
+#define SC_AF_INET6 10
+
+/* Per-reason counters (per-CPU array index). PASS_* are not errors: they count
+ * traffic the program deliberately left to the stack untouched. */
+enum sc_reason {
+    SC_R_PASS_NOT_UDP = 0,
+    SC_R_PASS_UNKNOWN_FLOW,
+    SC_R_PASS_NOT_RTP, /* STUN, DTLS, anything outside 128..191 */
+    SC_R_PASS_RTCP,
+    SC_R_PASS_UNKNOWN_SSRC,
+    SC_R_DECLINE_TRUNCATED,
+    SC_R_DECLINE_BAD_VERSION,
+    SC_R_DECLINE_BAD_HEADER, /* CSRC/extension/padding past the end */
+    SC_R_DECLINE_OVERSIZED,
+    SC_R_DECLINE_AUTH, /* forged or corrupted tag */
+    SC_R_DECLINE_REPLAY,
+    SC_R_DECLINE_PROFILE, /* profile the kernel does not implement */
+    SC_R_DECLINE_IP_OPTIONS,
+    SC_R_LEG_DISABLED,
+    SC_R_LEG_MISSING,
+    SC_R_LEG_ERROR, /* a helper failed while building one clone */
+    SC_R_FORWARDED,  /* publisher packets forwarded to >= 1 leg */
+    SC_R_CLONES,     /* clones sent */
+    SC_R_RESTORE_FAILED,
+    SC_R_MAX,
+};
+
+/* Ingress flow as seen on the publisher-facing interface. IPv4 addresses sit
+ * in the first 4 bytes of the 16-byte fields, the rest zero. */
+struct sc_flow_key {
+    __u8 family; /* SC_AF_INET / SC_AF_INET6 */
+    __u8 pad0[7]; /* the flow is matched on any interface the program is on */
+    __u8 saddr[16];
+    __u8 daddr[16];
+    __be16 sport;
+    __be16 dport;
+    __u32 pad1;
+};
+
+struct sc_flow_value {
+    __u32 publisher_id;
+    __u32 pad0;
+};
+
+/* Session crypto material for one direction of one SRTP context, derived in
+ * user space (SRTP KDF, RFC 3711 §4.3 / RFC 7714 §11). AES round keys are
+ * big-endian words as in FIPS-197 key expansion. */
+struct sc_srtp_key {
+    __u32 profile;  /* SC_PROFILE_* */
+    __u32 rounds;   /* 10 (AES-128) or 14 (AES-256) */
+    __u32 tag_len;  /* 10, 4 or 16 bytes */
+    __u32 pad0;
+    __u32 rk[60];    /* expanded session encryption key */
+    __u8 salt[16];   /* session salt: 14 bytes (CM) or 12 bytes (GCM) */
+    __u32 ipad[5];   /* SHA-1 state after (auth_key ^ ipad) block (CM) */
+    __u32 opad[5];   /* SHA-1 state after (auth_key ^ opad) block (CM) */
+    __u64 ghash[256][2]; /* GCM: 8-bit Shoup table of H (big-endian halves) */
+};
+
+struct sc_stream_key {
+    __u32 publisher_id;
+    __u32 ssrc; /* host order */
+};
+
+/* Configuration of one publisher stream; replaced whole by user space. */
+struct sc_stream_config {
+    struct sc_srtp_key in; /* inbound (publisher) key */
+    __u32 roc_init;         /* ROC to assume for the first packet */
+    __u32 pad0;
+};
+
+/* Mutable receive state of one stream, written only by the program once
+ * user space created it (zeroed). */
+struct sc_stream_state {
+    __u64 highest_index; /* 48-bit SRTP index of the highest authenticated packet */
+    __u64 replay_bits;   /* bit k: index highest_index - k was seen */
+    __u32 started;       /* 0 until the first authenticated packet */
+    __u32 pad0;
+    /* Forwarded window: bit (index % 1024) is set when the kernel sent the
+     * packet with that index to every enabled leg; fwd_index[] holds the
+     * index that last set the slot so user space can tell stale bits. */
+    __u64 fwd_bits[SC_FWD_WINDOW_BITS / 64];
+    __u64 fwd_highest;
+    __u64 packets;
+    __u64 declined;
+};
+
+/* The list of legs a stream fans out to; replaced whole (atomically). */
+struct sc_stream_legs {
+    __u32 count;
+    __u32 pad0;
+    __u32 leg_id[SC_MAX_LEGS];
+};
+
+/* One subscriber leg: where and how to send the clone. */
+struct sc_leg {
+    __u32 enabled;
+    __u32 ifindex; /* egress interface for bpf_clone_redirect */
+    __u8 family;   /* SC_AF_INET / SC_AF_INET6 */
+    __u8 ttl;      /* IPv4 TTL / IPv6 hop limit of the clone */
+    __u8 pad0[2];
+    __u8 smac[6];
+    __u8 dmac[6];
+    __u8 saddr[16];
+    __u8 daddr[16];
+    __be16 sport;
+    __be16 dport;
+    __u32 ssrc;        /* host order */
+    __u64 index_delta; /* out index = (in index + delta) mod 2^48 */
+    __u32 ts_delta;    /* out timestamp = in timestamp + delta (mod 2^32) */
+    __u8 ext_map[SC_EXT_IDS]; /* in id -> out id; 0 = blank to padding */
+    __u32 pad1;
+    struct sc_srtp_key out;
+};
+
+/* Per-leg counters (per-CPU hash keyed by leg id). */
+struct sc_leg_stats {
+    __u64 packets;
+    __u64 bytes;
+    __u64 errors;
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(struct sc_flow_key) == 48, "ABI: sc_flow_key");
+static_assert(sizeof(struct sc_flow_value) == 8, "ABI: sc_flow_value");
+static_assert(sizeof(struct sc_srtp_key) == 16 + 240 + 16 + 40 + 4096, "ABI: sc_srtp_key");
+static_assert(sizeof(struct sc_stream_key) == 8, "ABI: sc_stream_key");
+static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
+              "ABI: sc_stream_config");
+static_assert(sizeof(struct sc_stream_state) == 24 + 128 + 24, "ABI: sc_stream_state");
+static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
+static_assert(sizeof(struct sc_leg) == 96 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
+static_assert(sizeof(struct sc_leg_stats) == 24, "ABI: sc_leg_stats");
+#endif
+
+#endif /* SWIFTCALL_ABI_H */

@@ -1,0 +1,300 @@
+#include "datapath/kernel_datapath.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "datapath/aes_tables.h"
+#include "datapath/ghash_table.h"
+#include "swiftcall_bpf.skel.h"
+
+namespace swiftcall::datapath {
+namespace {
+
+// BPF_TCX_INGRESS (Linux 6.6); Debian 12's UAPI headers predate it.
+constexpr int kTcxIngress = 46;
+// Handle/priority of the classic clsact fallback, fixed so a restart can
+// find and remove a filter a crashed process left behind.
+constexpr uint32_t kClsactHandle = 0x5c17;
+constexpr uint32_t kClsactPriority = 0x5c17;
+
+std::string errstr(const std::string& what, int err) {
+    return what + ": " + std::strerror(err < 0 ? -err : err);
+}
+
+void check(int rc, const std::string& what) {
+    if (rc < 0) throw DatapathError(errstr(what, errno ? errno : -rc));
+}
+
+unsigned if_index(const std::string& ifname) {
+    const unsigned idx = if_nametoindex(ifname.c_str());
+    if (!idx) throw DatapathError(errstr("no interface " + ifname, errno));
+    return idx;
+}
+
+sc_stream_key stream_key(uint32_t publisher_id, uint32_t ssrc) {
+    sc_stream_key k{};
+    k.publisher_id = publisher_id;
+    k.ssrc = ssrc;
+    return k;
+}
+
+void remove_clsact_filter(unsigned ifindex) {
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex),
+                .attach_point = BPF_TC_INGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = kClsactHandle, .priority = kClsactPriority);
+    bpf_tc_detach(&hook, &opts);  // absent is fine: nothing stale
+}
+
+}  // namespace
+
+bool ForwardedWindow::forwarded(uint64_t index) const {
+    if (bits.empty() || index > highest_index || highest_index - index >= SC_FWD_WINDOW_BITS)
+        return false;
+    return (bits[(index >> 6) % bits.size()] >> (index & 63)) & 1;
+}
+
+sc_flow_key make_flow_key(const UdpTuple& t) {
+    sc_flow_key k{};
+    k.family = t.family;
+    const size_t n = t.family == SC_AF_INET ? 4 : 16;
+    std::memcpy(k.saddr, t.saddr.data(), n);
+    std::memcpy(k.daddr, t.daddr.data(), n);
+    k.sport = htons(t.sport);
+    k.dport = htons(t.dport);
+    return k;
+}
+
+sc_leg make_leg_value(const LegParams& leg) {
+    sc_leg v{};
+    v.enabled = leg.enabled ? 1 : 0;
+    v.ifindex = leg.ifindex;
+    v.family = leg.tuple.family;
+    v.ttl = leg.ttl;
+    std::memcpy(v.smac, leg.smac.data(), 6);
+    std::memcpy(v.dmac, leg.dmac.data(), 6);
+    const size_t n = leg.tuple.family == SC_AF_INET ? 4 : 16;
+    std::memcpy(v.saddr, leg.tuple.saddr.data(), n);
+    std::memcpy(v.daddr, leg.tuple.daddr.data(), n);
+    v.sport = htons(leg.tuple.sport);
+    v.dport = htons(leg.tuple.dport);
+    v.ssrc = leg.ssrc;
+    v.index_delta = leg.index_delta & 0xffffffffffffULL;
+    v.ts_delta = leg.ts_delta;
+    std::memcpy(v.ext_map, leg.ext_map.data(), SC_EXT_IDS);
+    v.out = make_kernel_key(leg.out);
+    return v;
+}
+
+struct KernelDatapath::Impl {
+    swiftcall_bpf* skel = nullptr;
+    std::map<std::string, int> links;  // ifname -> tcx link fd (or -1: clsact)
+    std::map<std::string, unsigned> clsact;
+
+    ~Impl() {
+        for (auto& [name, fd] : links)
+            if (fd >= 0) close(fd);
+        for (auto& [name, idx] : clsact) remove_clsact_filter(idx);
+        swiftcall_bpf__destroy(skel);
+    }
+    int fd(const bpf_map* m) const { return bpf_map__fd(m); }
+};
+
+KernelDatapath::KernelDatapath(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KernelDatapath::~KernelDatapath() = default;
+
+std::unique_ptr<KernelDatapath> KernelDatapath::open() {
+    auto impl = std::make_unique<Impl>();
+    impl->skel = swiftcall_bpf__open();
+    if (!impl->skel) throw DatapathError(errstr("open BPF skeleton", errno));
+    const auto& t = aes_tables();
+    auto* ro = impl->skel->rodata;
+    for (int i = 0; i < 256; ++i) {
+        const_cast<uint32_t*>(ro->sc_te0)[i] = t.te0[i];
+        const_cast<uint32_t*>(ro->sc_te1)[i] = t.te1[i];
+        const_cast<uint32_t*>(ro->sc_te2)[i] = t.te2[i];
+        const_cast<uint32_t*>(ro->sc_te3)[i] = t.te3[i];
+        const_cast<uint32_t*>(ro->sc_sbox)[i] = t.sbox[i];
+    }
+    int rc = swiftcall_bpf__load(impl->skel);
+    if (rc) throw DatapathError(errstr("load/verify BPF program", rc));
+    return std::unique_ptr<KernelDatapath>(new KernelDatapath(std::move(impl)));
+}
+
+void KernelDatapath::attach(const std::string& ifname) {
+    if (impl_->links.count(ifname)) return;
+    const unsigned idx = if_index(ifname);
+    // A filter left by a crashed process that had to use the clsact
+    // fallback would double every clone: remove it first.
+    remove_clsact_filter(idx);
+    const int prog = bpf_program__fd(impl_->skel->progs.swiftcall_ingress);
+    int link = bpf_link_create(prog, static_cast<int>(idx),
+                               static_cast<bpf_attach_type>(kTcxIngress), nullptr);
+    if (link >= 0) {
+        impl_->links[ifname] = link;
+        return;
+    }
+    // Kernels before 6.6: classic clsact. It outlives the process; the
+    // destructor and the next attach() remove it.
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(idx),
+                .attach_point = BPF_TC_INGRESS);
+    int rc = bpf_tc_hook_create(&hook);
+    if (rc && rc != -EEXIST) throw DatapathError(errstr("create clsact on " + ifname, rc));
+    LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog, .handle = kClsactHandle,
+                .priority = kClsactPriority);
+    rc = bpf_tc_attach(&hook, &opts);
+    if (rc) throw DatapathError(errstr("attach TC ingress on " + ifname, rc));
+    impl_->links[ifname] = -1;
+    impl_->clsact[ifname] = idx;
+}
+
+void KernelDatapath::detach(const std::string& ifname) {
+    auto it = impl_->links.find(ifname);
+    if (it == impl_->links.end()) return;
+    if (it->second >= 0) close(it->second);
+    impl_->links.erase(it);
+    auto c = impl_->clsact.find(ifname);
+    if (c != impl_->clsact.end()) {
+        remove_clsact_filter(c->second);
+        impl_->clsact.erase(c);
+    }
+}
+
+void KernelDatapath::add_flow(const UdpTuple& ingress, uint32_t publisher_id) {
+    const auto k = make_flow_key(ingress);
+    sc_flow_value v{};
+    v.publisher_id = publisher_id;
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_flows), &k, &v, BPF_ANY), "add flow");
+}
+
+void KernelDatapath::remove_flow(const UdpTuple& ingress) {
+    const auto k = make_flow_key(ingress);
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_flows), &k);
+}
+
+void KernelDatapath::set_stream(uint32_t publisher_id, uint32_t ssrc, const SrtpMaster& in,
+                                uint32_t roc_init) {
+    const auto k = stream_key(publisher_id, ssrc);
+    auto cfg = std::make_unique<sc_stream_config>();
+    cfg->in = make_kernel_key(in);
+    cfg->roc_init = roc_init;
+    auto state = std::make_unique<sc_stream_state>();
+    // NOEXIST: re-keying must not reset the replay window.
+    bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k, state.get(),
+                        BPF_NOEXIST);
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k, cfg.get(),
+                              BPF_ANY),
+          "set stream");
+}
+
+void KernelDatapath::remove_stream(uint32_t publisher_id, uint32_t ssrc) {
+    const auto k = stream_key(publisher_id, ssrc);
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k);
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k);
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k);
+}
+
+void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
+                                     const std::vector<uint32_t>& legs) {
+    if (legs.size() > SC_MAX_LEGS) throw DatapathError("too many legs for one stream");
+    const auto k = stream_key(publisher_id, ssrc);
+    auto v = std::make_unique<sc_stream_legs>();
+    v->count = static_cast<uint32_t>(legs.size());
+    std::copy(legs.begin(), legs.end(), v->leg_id);
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k, v.get(),
+                              BPF_ANY),
+          "set stream legs");
+}
+
+void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
+    auto v = std::make_unique<sc_leg>(make_leg_value(leg));
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id, v.get(), BPF_ANY),
+          "set leg");
+}
+
+void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
+    auto v = std::make_unique<sc_leg>();
+    const int fd = impl_->fd(impl_->skel->maps.sc_legs);
+    check(bpf_map_lookup_elem(fd, &leg_id, v.get()), "look up leg");
+    v->enabled = enabled ? 1 : 0;
+    check(bpf_map_update_elem(fd, &leg_id, v.get(), BPF_EXIST), "update leg");
+    if (!enabled) synchronize();
+}
+
+void KernelDatapath::remove_leg(uint32_t leg_id) {
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id);
+    synchronize();
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id);
+}
+
+void KernelDatapath::synchronize() {
+    // A map-in-map update waits for an RCU grace period (kernel
+    // maybe_wait_bpf_programs), i.e. for every program run in flight.
+    const uint32_t zero = 0;
+    const int inner = impl_->fd(impl_->skel->maps.sc_sync_inner_map);
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_sync), &zero, &inner, BPF_ANY),
+          "synchronize");
+}
+
+LegCounters KernelDatapath::leg_counters(uint32_t leg_id) const {
+    const int ncpu = libbpf_num_possible_cpus();
+    std::vector<sc_leg_stats> per(ncpu > 0 ? ncpu : 1);
+    LegCounters c;
+    if (bpf_map_lookup_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id, per.data()))
+        return c;
+    for (const auto& p : per) {
+        c.packets += p.packets;
+        c.bytes += p.bytes;
+        c.errors += p.errors;
+    }
+    return c;
+}
+
+std::array<uint64_t, SC_R_MAX> KernelDatapath::reason_counters() const {
+    std::array<uint64_t, SC_R_MAX> out{};
+    const int ncpu = libbpf_num_possible_cpus();
+    std::vector<uint64_t> per(ncpu > 0 ? ncpu : 1);
+    for (uint32_t r = 0; r < SC_R_MAX; ++r) {
+        if (bpf_map_lookup_elem(impl_->fd(impl_->skel->maps.sc_reasons), &r, per.data())) continue;
+        for (auto v : per) out[r] += v;
+    }
+    return out;
+}
+
+std::optional<sc_stream_state> KernelDatapath::stream_state(uint32_t publisher_id,
+                                                            uint32_t ssrc) const {
+    const auto k = stream_key(publisher_id, ssrc);
+    sc_stream_state st{};
+    if (bpf_map_lookup_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k, &st))
+        return std::nullopt;
+    return st;
+}
+
+ForwardedWindow KernelDatapath::forwarded_window(uint32_t publisher_id, uint32_t ssrc) const {
+    ForwardedWindow w;
+    if (auto st = stream_state(publisher_id, ssrc)) {
+        w.highest_index = st->fwd_highest;
+        w.bits.assign(std::begin(st->fwd_bits), std::end(st->fwd_bits));
+    }
+    return w;
+}
+
+int KernelDatapath::program_fd() const {
+    return bpf_program__fd(impl_->skel->progs.swiftcall_ingress);
+}
+
+std::string KernelDatapath::verifier_stats() const {
+    bpf_prog_info info{};
+    uint32_t len = sizeof info;
+    if (bpf_obj_get_info_by_fd(program_fd(), &info, &len)) return "unavailable";
+    return "verified_insns=" + std::to_string(info.verified_insns) +
+           " xlated_bytes=" + std::to_string(info.xlated_prog_len) +
+           " jited_bytes=" + std::to_string(info.jited_prog_len);
+}
+
+}  // namespace swiftcall::datapath

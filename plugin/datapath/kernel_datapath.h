@@ -1,0 +1,116 @@
+// KernelDatapath: the one owner of the SwiftCall TC program and its maps.
+//
+// Lifecycle: open() loads and verifies the program (throws DatapathError);
+// attach(ifname) hooks it on TC ingress through a tcx link held by this
+// object, so the kernel detaches it when the object or the process dies;
+// the destructor detaches everything and frees the maps.
+//
+// Map writes are whole-value replacements of BPF_F_NO_PREALLOC hash elements
+// (see bpf/sc_maps.bpf.h), so a running program never sees a half-written
+// flow, stream or leg. remove_leg() returns only after every program run that
+// could still see the leg has finished (RCU grace period).
+//
+// No Janus, GLib or libbpf types in this header: the plugin includes it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "datapath/srtp_keys.h"
+#include "swiftcall_abi.h"
+
+namespace swiftcall::datapath {
+
+class DatapathError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A UDP 5-tuple. Addresses in network order (4 bytes used for IPv4), ports
+// in host order.
+struct UdpTuple {
+    uint8_t family = SC_AF_INET;
+    std::array<uint8_t, 16> saddr{};
+    std::array<uint8_t, 16> daddr{};
+    uint16_t sport = 0;
+    uint16_t dport = 0;
+};
+
+struct LegParams {
+    uint32_t ifindex = 0;          // egress interface for the clone
+    std::array<uint8_t, 6> smac{}; // Ethernet source/destination of the clone
+    std::array<uint8_t, 6> dmac{};
+    UdpTuple tuple;                // egress source (Janus) -> subscriber
+    uint8_t ttl = 64;
+    uint32_t ssrc = 0;             // subscriber-facing SSRC
+    uint64_t index_delta = 0;      // out SRTP index = in index + delta (mod 2^48)
+    uint32_t ts_delta = 0;         // out timestamp = in timestamp + delta
+    std::array<uint8_t, SC_EXT_IDS> ext_map{}; // in ext id -> out id, 0 = blank
+    SrtpMaster out;                // the subscriber's outbound master key/salt
+    bool enabled = true;
+};
+
+struct LegCounters {
+    uint64_t packets = 0, bytes = 0, errors = 0;
+};
+
+struct ForwardedWindow {
+    uint64_t highest_index = 0;   // highest SRTP index the window covers
+    std::vector<uint64_t> bits;   // bit (index % 1024) set: kernel served all legs
+    bool forwarded(uint64_t index) const;
+};
+
+class KernelDatapath {
+public:
+    static std::unique_ptr<KernelDatapath> open();
+    ~KernelDatapath();
+    KernelDatapath(const KernelDatapath&) = delete;
+    KernelDatapath& operator=(const KernelDatapath&) = delete;
+
+    // TC ingress on the named interface (tcx link; see docs/KERNEL-DATAPATH.md).
+    void attach(const std::string& ifname);
+    void detach(const std::string& ifname);
+
+    void add_flow(const UdpTuple& ingress, uint32_t publisher_id);
+    void remove_flow(const UdpTuple& ingress);
+
+    // Creates or re-keys a stream; receive state is created zeroed only once.
+    void set_stream(uint32_t publisher_id, uint32_t ssrc, const SrtpMaster& in,
+                    uint32_t roc_init = 0);
+    void remove_stream(uint32_t publisher_id, uint32_t ssrc);
+    // Replaces the whole leg list of a stream at once (max SC_MAX_LEGS).
+    void set_stream_legs(uint32_t publisher_id, uint32_t ssrc, const std::vector<uint32_t>& legs);
+
+    void set_leg(uint32_t leg_id, const LegParams& leg);
+    void set_leg_enabled(uint32_t leg_id, bool enabled);
+    // After return, no clone is sent for this leg any more.
+    void remove_leg(uint32_t leg_id);
+
+    LegCounters leg_counters(uint32_t leg_id) const;
+    std::array<uint64_t, SC_R_MAX> reason_counters() const;
+    std::optional<sc_stream_state> stream_state(uint32_t publisher_id, uint32_t ssrc) const;
+    ForwardedWindow forwarded_window(uint32_t publisher_id, uint32_t ssrc) const;
+
+    // Waits until every program run in flight has finished.
+    void synchronize();
+
+    int program_fd() const;      // for BPF_PROG_TEST_RUN in tests and benches
+    std::string verifier_stats() const;
+
+private:
+    struct Impl;
+    explicit KernelDatapath(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Converts a leg description into the map value (pure; testable without BPF).
+sc_leg make_leg_value(const LegParams& leg);
+sc_flow_key make_flow_key(const UdpTuple& t);
+
+}  // namespace swiftcall::datapath
