@@ -8,6 +8,7 @@
 #include "core/capabilities.h"
 #include "core/config_file.h"
 #include "core/janus_media_sink.h"
+#include "janus/janus_bridge.h"
 #include "media/rtcp_feedback.h"
 #include "version.h"
 
@@ -468,6 +469,13 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
         }
         info.set("streams", streams);
     }
+    // Janus calls query_session from the admin API's handle_info with the
+    // handle mutex held; the bridge must not take it again.
+    const std::string transport =
+        janus::describe_leg_json(handle, janus::HandleLock::held_by_janus);
+    json_error_t error;
+    if (json_t* parsed = json_loads(transport.c_str(), 0, &error))
+        info.set("transport", api::Json::adopt(parsed));
     const FanoutCounters& c = fanout_->counters();
     api::Json drops = api::Json::object();
     drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
