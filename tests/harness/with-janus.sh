@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# with-janus.sh — start a Janus instance (scripts/janus-env.sh), run a command
+# in its client namespace with the SC_* environment exported, always stop it.
+#
+#   with-janus.sh [--mode M] [--id N] [janus-env options] -- CMD...
+# Mode defaults to $SC_MODE, else stock. Exit status is CMD's (or 1 when the
+# environment could not start: e.g. mode swiftcall without the built .so is a
+# failure, never a skip).
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+envsh=$here/../../scripts/janus-env.sh
+opts=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+[ $# -gt 0 ] || { echo "usage: $0 [options] -- cmd..." >&2; exit 2; }
+
+out=$(bash "$envsh" start "${opts[@]}") || { echo "with-janus: janus-env start failed" >&2; exit 1; }
+state=$(printf '%s\n' "$out" | sed -n 's/^SC_STATE=//p')
+ns=$(printf '%s\n' "$out" | sed -n 's/^SC_NS_CLIENT=//p')
+stop() {
+    local rc=$?
+    if [ "${SC_KEEP_LOG:-}" != "" ] && [ -f "$state/janus.log" ]; then cp "$state/janus.log" "$SC_KEEP_LOG"; fi
+    bash "$envsh" stop "${opts[@]}" >/dev/null 2>&1 || true
+    exit $rc
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+set -a
+eval "$(printf '%s\n' "$out" | grep '^SC_[A-Z_]*=')"
+set +a
+export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
+ip netns exec "$ns" "$@"
+rc=$?
+if [ $rc != 0 ] && [ -f "$state/janus.log" ]; then
+    echo "---- last Janus log lines ($SC_MODE) ----" >&2
+    tail -n 40 "$state/janus.log" >&2
+fi
+exit $rc
