@@ -48,7 +48,10 @@ void remove_clsact_filter(unsigned ifindex) {
     LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex),
                 .attach_point = BPF_TC_INGRESS);
     LIBBPF_OPTS(bpf_tc_opts, opts, .handle = kClsactHandle, .priority = kClsactPriority);
-    bpf_tc_detach(&hook, &opts);  // absent is fine: nothing stale
+    // Absent (no clsact, no filter) is the normal case: keep libbpf quiet.
+    auto* previous = libbpf_set_print(nullptr);
+    bpf_tc_detach(&hook, &opts);
+    libbpf_set_print(previous);
 }
 
 }  // namespace
@@ -163,6 +166,12 @@ void KernelDatapath::detach(const std::string& ifname) {
         remove_clsact_filter(c->second);
         impl_->clsact.erase(c);
     }
+}
+
+std::string KernelDatapath::attach_mode(const std::string& ifname) const {
+    auto it = impl_->links.find(ifname);
+    if (it == impl_->links.end()) return "";
+    return it->second >= 0 ? "tcx" : "clsact";
 }
 
 void KernelDatapath::add_flow(const UdpTuple& ingress, uint32_t publisher_id) {

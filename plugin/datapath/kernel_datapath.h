@@ -76,6 +76,9 @@ public:
     // TC ingress on the named interface (tcx link; see docs/KERNEL-DATAPATH.md).
     void attach(const std::string& ifname);
     void detach(const std::string& ifname);
+    // "tcx" (dies with the process), "clsact" (fallback before Linux 6.6,
+    // removed by the destructor or the next attach), or "" if not attached.
+    std::string attach_mode(const std::string& ifname) const;
 
     void add_flow(const UdpTuple& ingress, uint32_t publisher_id);
     void remove_flow(const UdpTuple& ingress);
