@@ -1,5 +1,118 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* GHASH for AES-GCM SRTP (RFC 7714): reserved for the GCM profiles. */
+/* AES-GCM for SRTP (RFC 7714) in BPF bytecode: GHASH with Shoup's 8-bit
+ * tables (per-key table of 4 KB in the key struct, key-independent
+ * reduction table in .rodata), keystream from sc_aes.bpf.h. */
 #ifndef SC_GHASH_BPF_H
 #define SC_GHASH_BPF_H
+
+#include "sc_aes.bpf.h"
+
+const volatile __u64 sc_gcm_r8[256];
+
+struct sc_ghash_ctx {
+    const struct sc_srtp_key *key; /* map value holding the H table */
+    __u64 y_hi, y_lo;
+    __u32 row, off, len;
+};
+
+static __always_inline __u64 sc_be64(const __u8 *p)
+{
+    return bpf_be64_to_cpu(*(const __u64 *)p);
+}
+
+/* Y = (Y ^ X) * H, one table step per byte of X, last byte first. */
+static __always_inline void sc_gf_mul(const struct sc_srtp_key *k, __u64 *y_hi, __u64 *y_lo)
+{
+    __u64 x_hi = *y_hi, x_lo = *y_lo, z_hi, z_lo, rem;
+    __u32 b, i;
+
+    b = x_lo & 0xff;
+    z_hi = k->ghash[b][0];
+    z_lo = k->ghash[b][1];
+    for (i = 1; i < 16; i++) {
+        b = (i < 8 ? x_lo >> (8 * i) : x_hi >> (8 * (i - 8))) & 0xff;
+        rem = z_lo & 0xff;
+        z_lo = (z_lo >> 8) | (z_hi << 56);
+        z_hi = (z_hi >> 8) ^ sc_gcm_r8[rem];
+        z_hi ^= k->ghash[b][0];
+        z_lo ^= k->ghash[b][1];
+    }
+    *y_hi = z_hi;
+    *y_lo = z_lo;
+}
+
+/* bpf_loop callback: absorbs block j of the region, zero-padding the last. */
+static long sc_ghash_block_cb(__u32 j, void *arg)
+{
+    struct sc_ghash_ctx *c = arg;
+    struct sc_scratch *s = sc_scratch_get();
+    __u64 hi, lo;
+    __u32 valid;
+    const __u8 *p;
+
+    if (!s || !c->key)
+        return 1;
+    p = sc_row(s, c->row, c->off + j * 16);
+    hi = sc_be64(p);
+    lo = sc_be64(p + 8);
+    valid = c->len - j * 16;
+    if (valid < 16) {
+        if (valid <= 8) {
+            hi = valid ? hi & (~0ULL << (64 - 8 * valid)) : 0;
+            lo = 0;
+        } else {
+            lo &= ~0ULL << (128 - 8 * valid);
+        }
+    }
+    c->y_hi ^= hi;
+    c->y_lo ^= lo;
+    sc_gf_mul(c->key, &c->y_hi, &c->y_lo);
+    return 0;
+}
+
+/* RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt; returns the
+ * three IV words in iv[0..2], iv[3] = counter of the first payload block. */
+static __always_inline void sc_gcm_iv(const struct sc_srtp_key *k, __u32 ssrc, __u64 index,
+                                      __u32 *iv)
+{
+    const __u8 *salt = k->salt;
+    __u32 roc = (__u32)(index >> 16), seq = index & 0xffff;
+
+    iv[0] = (((__u32)salt[0] << 24) | ((__u32)salt[1] << 16) | ((__u32)salt[2] << 8) | salt[3]) ^
+            (ssrc >> 16);
+    iv[1] = (((__u32)salt[4] << 24) | ((__u32)salt[5] << 16) | ((__u32)salt[6] << 8) | salt[7]) ^
+            (ssrc << 16) ^ (roc >> 16);
+    iv[2] = (((__u32)salt[8] << 24) | ((__u32)salt[9] << 16) | ((__u32)salt[10] << 8) |
+             salt[11]) ^
+            (roc << 16) ^ seq;
+    iv[3] = 2;
+}
+
+/* The GCM tag of row[0..aad) as AAD and row[aad..aad+len) as ciphertext,
+ * written big-endian into tag[4] words. The round keys must be loaded. */
+static __always_inline void sc_gcm_tag(struct sc_scratch *s, const struct sc_srtp_key *k,
+                                       const __u32 *iv, __u32 row, __u32 aad, __u32 len,
+                                       __u32 *tag)
+{
+    struct sc_ghash_ctx c = {};
+    __u32 ek[4], nr = s->rounds == 14 ? 14 : 10;
+
+    c.key = k;
+    c.row = row;
+    c.off = 0;
+    c.len = aad;
+    bpf_loop((aad + 15) / 16, sc_ghash_block_cb, &c, 0);
+    c.off = aad;
+    c.len = len;
+    bpf_loop((len + 15) / 16, sc_ghash_block_cb, &c, 0);
+    c.y_hi ^= (__u64)aad * 8;
+    c.y_lo ^= (__u64)len * 8;
+    sc_gf_mul(k, &c.y_hi, &c.y_lo);
+    sc_aes_block(s->rk, nr, iv[0], iv[1], iv[2], 1, ek); /* E(K, J0) */
+    tag[0] = (__u32)(c.y_hi >> 32) ^ ek[0];
+    tag[1] = (__u32)c.y_hi ^ ek[1];
+    tag[2] = (__u32)(c.y_lo >> 32) ^ ek[2];
+    tag[3] = (__u32)c.y_lo ^ ek[3];
+}
+
 #endif

@@ -171,7 +171,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
 {
     struct sc_scratch *s = sc_scratch_get();
     struct sc_leg *leg = bpf_map_lookup_elem(&sc_legs, &leg_id);
-    __u32 i, hdr_len, payload_len, auth_len, tag_len, srtp_len, l2l4, new_len;
+    __u32 i, hdr_len, payload_len, auth_len, tag_len, srtp_len, l2l4, new_len, iv[4];
     __u64 index;
     __u8 *o;
 
@@ -185,7 +185,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         sc_count(SC_R_LEG_DISABLED);
         return 0;
     }
-    if (!sc_is_cm(leg->out.profile)) {
+    if (!sc_is_cm(leg->out.profile) && !sc_is_gcm(leg->out.profile)) {
         sc_count(SC_R_DECLINE_PROFILE);
         s->leg_errors++;
         return -1;
@@ -195,7 +195,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
     if (hdr_len > 12 + 60 + 4 + SC_MAX_EXT_BYTES || payload_len > SC_MAX_SRTP ||
         leg->family != s->family)
         goto error;
-    tag_len = leg->out.tag_len == 4 ? 4 : 10;
+    tag_len = sc_tag_len(&leg->out);
 
     /* The header is at most 204 bytes: copy a fixed 208, no length branch. */
     for (i = 0; i < 26; i++)
@@ -208,9 +208,21 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
     if (s->ext_len)
         sc_rewrite_ext(s, leg);
 
-    sc_cm_crypt(s, &leg->out, leg->ssrc, index, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
     auth_len = hdr_len + payload_len;
-    sc_cm_tag(s, &leg->out, SC_ROW_OUT, auth_len, (__u32)(index >> 16));
+    sc_load_rk(s, &leg->out);
+    if (tag_len == 16) {
+        __u32 t[4];
+        sc_gcm_iv(&leg->out, leg->ssrc, index, iv);
+        sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
+        sc_gcm_tag(s, &leg->out, iv, SC_ROW_OUT, hdr_len, payload_len, t);
+        o = sc_row(s, SC_ROW_OUT, auth_len);
+        for (i = 0; i < 4; i++)
+            ((__u32 *)o)[i] = bpf_htonl(t[i]);
+    } else {
+        sc_cm_iv(&leg->out, leg->ssrc, index, iv);
+        sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
+        sc_cm_tag(s, &leg->out, SC_ROW_OUT, auth_len, (__u32)(index >> 16));
+    }
     srtp_len = auth_len + tag_len;
     if (srtp_len > SC_MAX_SRTP + 16)
         goto error;

@@ -5,6 +5,7 @@
 #define SC_RTP_BPF_H
 
 #include "sc_aes.bpf.h"
+#include "sc_ghash.bpf.h"
 #include "sc_maps.bpf.h"
 #include "sc_sha1.bpf.h"
 
@@ -18,6 +19,18 @@ static __always_inline __u32 sc_be16(const __u8 *p)
 static __always_inline int sc_is_cm(__u32 profile)
 {
     return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32;
+}
+
+static __always_inline int sc_is_gcm(__u32 profile)
+{
+    return profile == SC_PROFILE_AEAD_AES_128_GCM || profile == SC_PROFILE_AEAD_AES_256_GCM;
+}
+
+static __always_inline __u32 sc_tag_len(const struct sc_srtp_key *k)
+{
+    if (sc_is_gcm(k->profile))
+        return 16;
+    return k->tag_len == 4 ? 4 : 10;
 }
 
 /* AES-CM counter block 0 (RFC 3711 §4.1.1): salt*2^16 ^ ssrc*2^64 ^ i*2^16. */
@@ -35,15 +48,17 @@ static __always_inline void sc_cm_iv(const struct sc_srtp_key *k, __u32 ssrc, __
     iv[3] = (((__u32)salt[12] << 24) | ((__u32)salt[13] << 16)) ^ ((__u32)(index & 0xffff) << 16);
 }
 
-/* XORs the AES-CM keystream for (key, ssrc, index) over row[off..off+len). */
-static __always_inline void sc_cm_crypt(struct sc_scratch *s, const struct sc_srtp_key *k,
-                                        __u32 ssrc, __u64 index, __u32 src_row, __u32 dst_row,
-                                        __u32 off, __u32 len)
+/* dst = src ^ keystream from counter block iv over row[off..off+len); the
+ * key's round keys must be loaded. */
+static __always_inline void sc_ctr_crypt(const __u32 *iv, __u32 src_row, __u32 dst_row,
+                                         __u32 off, __u32 len)
 {
     struct sc_ctr_ctx c;
 
-    sc_load_rk(s, k);
-    sc_cm_iv(k, ssrc, index, c.iv);
+    c.iv[0] = iv[0];
+    c.iv[1] = iv[1];
+    c.iv[2] = iv[2];
+    c.iv[3] = iv[3];
     c.src_row = src_row;
     c.dst_row = dst_row;
     c.off = off;
@@ -147,22 +162,28 @@ static __always_inline __u32 sc_parse_rtp(struct sc_scratch *s, __u32 auth_len)
     return SC_R_MAX;
 }
 
-static __always_inline __u32 sc_verify_and_decrypt(struct __sk_buff *skb,
-                                                   const struct sc_srtp_key *k,
-                                                   struct sc_stream_state *st, __u32 ssrc)
+/* Global (verified once, own stack frame): checks and decrypts the packet
+ * whose copy sits in the scratch, for stream (publisher_id, ssrc). Returns
+ * SC_R_MAX on success or the reason it declined. */
+__attribute__((noinline)) int sc_verify_and_decrypt(struct __sk_buff *skb, __u32 publisher_id,
+                                                    __u32 ssrc)
 {
     struct sc_scratch *s = sc_scratch_get();
-    struct sc_stream_config *cfg = (void *)k; /* k is the first member */
-    __u32 len, tag_len, auth_len, r, i, d[5];
+    struct sc_stream_key skey = {.publisher_id = publisher_id, .ssrc = ssrc};
+    struct sc_stream_config *cfg = bpf_map_lookup_elem(&sc_stream_configs, &skey);
+    struct sc_stream_state *st = bpf_map_lookup_elem(&sc_stream_states, &skey);
+    const struct sc_srtp_key *k;
+    __u32 len, tag_len, auth_len, r, i, d[5], iv[4];
     __u8 tag[20], *p;
     __s64 guess;
     __u64 index;
 
-    if (!s)
-        return SC_R_LEG_ERROR;
-    if (!sc_is_cm(k->profile))
+    if (!s || !cfg || !st)
+        return SC_R_PASS_UNKNOWN_SSRC;
+    k = &cfg->in;
+    if (!sc_is_cm(k->profile) && !sc_is_gcm(k->profile))
         return SC_R_DECLINE_PROFILE;
-    tag_len = k->tag_len == 4 ? 4 : 10;
+    tag_len = sc_tag_len(k);
     len = s->srtp_len;
     if (len > SC_MAX_SRTP)
         return SC_R_DECLINE_OVERSIZED;
@@ -183,17 +204,26 @@ static __always_inline __u32 sc_verify_and_decrypt(struct __sk_buff *skb,
 
     p = sc_row(s, SC_ROW_PLAIN, auth_len);
     __builtin_memcpy(tag, p, 16);
-    sc_hmac_sha1(s, SC_ROW_PLAIN, auth_len, (__u32)(index >> 16), k->ipad, k->opad, d);
-    for (i = 0; i < 5; i++)
-        d[i] = bpf_htonl(d[i]);
-    for (i = 0; i < 10; i++) {
+    sc_load_rk(s, k);
+    if (tag_len == 16) {
+        sc_gcm_iv(k, ssrc, index, iv);
+        sc_gcm_tag(s, k, iv, SC_ROW_PLAIN, s->hdr_len, s->payload_len, d);
+        for (i = 0; i < 4; i++)
+            d[i] = bpf_htonl(d[i]);
+    } else {
+        sc_cm_iv(k, ssrc, index, iv);
+        sc_hmac_sha1(s, SC_ROW_PLAIN, auth_len, (__u32)(index >> 16), k->ipad, k->opad, d);
+        for (i = 0; i < 5; i++)
+            d[i] = bpf_htonl(d[i]);
+    }
+    for (i = 0; i < 16; i++) {
         if (i >= tag_len)
             break;
         if (((__u8 *)d)[i] != tag[i])
             return SC_R_DECLINE_AUTH;
     }
 
-    sc_cm_crypt(s, k, ssrc, index, SC_ROW_PLAIN, SC_ROW_PLAIN, s->hdr_len, s->payload_len);
+    sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_PLAIN, s->hdr_len, s->payload_len);
     /* Padding length is only visible in plaintext (RFC 3550 §5.1). */
     p = sc_row(s, SC_ROW_PLAIN, 0);
     if (p[0] & 0x20) {

@@ -28,6 +28,7 @@ struct sc_scratch {
     __u32 ext_len;
     __u32 ext_profile;
     __u32 family;
+    __u32 publisher_id;
     __u64 in_index;
     __u32 clones;
     __u32 leg_errors;

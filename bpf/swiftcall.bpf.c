@@ -28,17 +28,13 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-struct sc_parsed {
-    __u32 publisher_id;
-    __u32 family;
-    __u32 l4_off;
-    __u32 srtp_len;
-};
-
 /* L2-L4 parse and flow lookup on direct packet access. Returns a reason;
- * SC_R_MAX means "a publisher flow, go on". */
-static __always_inline __u32 sc_parse_flow(struct __sk_buff *skb, struct sc_parsed *p)
+ * SC_R_MAX means "a publisher flow, go on" with the result in the scratch.
+ * Global so that its flow key does not sit in the main program's frame (the
+ * 512-byte stack budget is shared along the deepest call chain). */
+__attribute__((noinline)) int sc_parse_flow(struct __sk_buff *skb)
 {
+    struct sc_scratch *s = sc_scratch_get();
     void *data = (void *)(long)skb->data;
     void *data_end = (void *)(long)skb->data_end;
     struct ethhdr *eth = data;
@@ -90,10 +86,12 @@ static __always_inline __u32 sc_parse_flow(struct __sk_buff *skb, struct sc_pars
     udp_len = bpf_ntohs(udp->len);
     if (udp_len < 8 || l4_off + udp_len > skb->len)
         return SC_R_DECLINE_TRUNCATED;
-    p->publisher_id = flow->publisher_id;
-    p->family = key.family;
-    p->l4_off = l4_off;
-    p->srtp_len = udp_len - 8;
+    if (!s)
+        return SC_R_PASS_NOT_UDP;
+    s->publisher_id = flow->publisher_id;
+    s->family = key.family;
+    s->l4_off = l4_off;
+    s->srtp_len = udp_len - 8;
     return SC_R_MAX;
 }
 
@@ -119,16 +117,21 @@ int swiftcall_ingress(struct __sk_buff *skb)
     struct sc_stream_state *st;
     struct sc_stream_legs *legs;
     struct sc_stream_key skey;
-    struct sc_parsed p = {};
     struct sc_scratch *s;
     __u32 r, i, len, ok = 0;
     __u8 b[2];
 
-    r = sc_parse_flow(skb, &p);
+    r = sc_parse_flow(skb);
     if (r != SC_R_MAX) {
         sc_count(r);
         return TC_ACT_OK;
     }
+    s = sc_scratch_get();
+    if (!s)
+        return TC_ACT_OK;
+    struct {
+        __u32 publisher_id, family, l4_off, srtp_len;
+    } p = {s->publisher_id, s->family, s->l4_off & 0xff, s->srtp_len & 0xffff};
     /* RFC 7983 demultiplexing: RTP/RTCP first byte 128..191; RTCP payload
      * types 192..223 (RFC 5761 §4). */
     if (p.srtp_len < 1 || bpf_skb_load_bytes(skb, p.l4_off + 8, b, 1)) {
@@ -163,9 +166,6 @@ int swiftcall_ingress(struct __sk_buff *skb)
         sc_count(SC_R_PASS_UNKNOWN_SSRC);
         return TC_ACT_OK;
     }
-    s = sc_scratch_get();
-    if (!s)
-        return TC_ACT_OK;
     len = skb->len;
     if (len > SC_MAX_FRAME || p.srtp_len > SC_MAX_SRTP) {
         sc_count(SC_R_DECLINE_OVERSIZED);
@@ -183,7 +183,7 @@ int swiftcall_ingress(struct __sk_buff *skb)
     s->clones = 0;
     s->leg_errors = 0;
 
-    r = sc_verify_and_decrypt(skb, &cfg->in, st, skey.ssrc);
+    r = sc_verify_and_decrypt(skb, skey.publisher_id, skey.ssrc);
     if (r != SC_R_MAX) {
         sc_count(r);
         st->declined++;

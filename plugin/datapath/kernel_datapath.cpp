@@ -123,6 +123,7 @@ std::unique_ptr<KernelDatapath> KernelDatapath::open() {
         const_cast<uint32_t*>(ro->sc_te2)[i] = t.te2[i];
         const_cast<uint32_t*>(ro->sc_te3)[i] = t.te3[i];
         const_cast<uint32_t*>(ro->sc_sbox)[i] = t.sbox[i];
+        const_cast<__u64*>(ro->sc_gcm_r8)[i] = ghash_reduction_table()[i];
     }
     int rc = swiftcall_bpf__load(impl->skel);
     if (rc) throw DatapathError(errstr("load/verify BPF program", rc));

@@ -117,3 +117,16 @@ TEST_CASE("leg index offset wraps the leg's ROC before the publisher's", "[bpf][
     run_kat(SC_PROFILE_AES128_CM_SHA1_80, {SC_PROFILE_AES128_CM_SHA1_80}, seq_run(64000, 5),
             {1100}, 1534);
 }
+
+TEST_CASE("GCM publishers: clones decrypt with libsrtp for every leg profile and size", "[bpf][kat]") {
+    const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32,
+                                       SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
+    run_kat(SC_PROFILE_AEAD_AES_128_GCM, all, seq_run(300, 10), kSizes, 1000);
+    run_kat(SC_PROFILE_AEAD_AES_256_GCM, all, seq_run(65531, 10), kSizes, 0);
+}
+
+TEST_CASE("CM-80 publisher to GCM-256 subscriber (the Chromium case), ROC wrap", "[bpf][kat]") {
+    run_kat(SC_PROFILE_AES128_CM_SHA1_80,
+            {SC_PROFILE_AEAD_AES_256_GCM, SC_PROFILE_AEAD_AES_128_GCM}, seq_run(65530, 12), kSizes,
+            0);
+}
