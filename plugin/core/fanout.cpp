@@ -78,6 +78,13 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             return;
         }
     }
+    // Numbered like the kernel numbers it (one SSRC per non-simulcast stream).
+    const bool track_index = !stream.simulcast;
+    if (track_index && stream.in_index.started() && view->ssrc != stream.last_ssrc)
+        stream.in_index = media::SrtpIndexTracker();
+    stream.last_ssrc = view->ssrc;
+    const uint64_t in_index = track_index ? stream.in_index.update(view->sequence) : 0;
+    std::optional<bool> kernel_sent;
     uint8_t buffer[kMaxPacket];
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
@@ -97,9 +104,25 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             }
             source_changed = decision.source_changed;
         }
-        std::memcpy(buffer, packet.data(), packet.size());
         auto out = sub->rewriter.rewrite(view->ssrc, view->sequence, view->timestamp,
                                          media.clock_rate ? media.clock_rate : 90000, now_us);
+        const uint64_t out_index = sub->out_index.update(out.sequence);
+        if (track_index) {
+            sub->kernel.synced = true;
+            sub->kernel.last_in_index = in_index;
+            sub->kernel.last_out_index = out_index;
+            sub->kernel.ts_delta = out.timestamp - view->timestamp;
+        }
+        if (track_index && in_index > sub->kernel.from_index &&
+            in_index <= sub->kernel.until_index) {
+            if (!kernel_sent) kernel_sent = kernel_ && kernel_->kernel_forwarded(stream, in_index);
+            if (*kernel_sent) {
+                sub->kernel.skipped_for_kernel++;
+                counters_.kernel_served++;
+                continue;
+            }
+        }
+        std::memcpy(buffer, packet.data(), packet.size());
         buffer[1] = static_cast<uint8_t>((buffer[1] & 0x80) | (sub->payload_type & 0x7F));
         media::write_u16(buffer + 2, out.sequence);
         media::write_u32(buffer + 4, out.timestamp);

@@ -17,6 +17,15 @@ struct FanoutCounters {
     std::atomic<uint64_t> oversized{0};
     std::atomic<uint64_t> unknown_substream{0};
     std::atomic<uint64_t> forwarded{0};
+    std::atomic<uint64_t> kernel_served{0};  // user path skipped: the kernel sent it
+};
+
+// Asks the kernel datapath whether it already sent a publisher packet to
+// every kernel-served leg (its forwarded window).
+class KernelForwardQuery {
+public:
+    virtual ~KernelForwardQuery() = default;
+    virtual bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) = 0;
 };
 
 class Fanout {
@@ -26,7 +35,8 @@ public:
     // Keyframe requests towards one publisher stream are spaced by this.
     static constexpr int64_t kKeyframeRequestGapUs = 500000;
 
-    explicit Fanout(MediaSink& sink) : sink_(sink) {}
+    explicit Fanout(MediaSink& sink, KernelForwardQuery* kernel = nullptr)
+        : sink_(sink), kernel_(kernel) {}
 
     void forward(const room::Publisher& publisher, room::PublisherStream& stream,
                  std::span<const uint8_t> packet, const void* extensions, int64_t now_us);
@@ -42,6 +52,7 @@ private:
                      uint32_t ssrc, size_t ext_offset_hint);
 
     MediaSink& sink_;
+    KernelForwardQuery* kernel_;
     FanoutCounters counters_;
 };
 

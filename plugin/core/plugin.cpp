@@ -78,22 +78,26 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     gateway_ = gateway;
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
-    fanout_ = std::make_unique<Fanout>(*sink_);
+    mirror_ = std::make_unique<KernelMirror>(config_.datapath, capabilities_);
+    fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
     stopping_ = false;
     worker_ = std::thread([this] { worker_loop(); });
     initialized_ = true;
-    JANUS_LOG(LOG_INFO,
-              "[SwiftCall] %s initialized as %s: %zu rooms, datapath=%s (%s)\n",
+    JANUS_LOG(LOG_INFO, "[SwiftCall] %s initialized as %s: %zu rooms, datapath=%s (%s)\n",
               SWIFTCALL_VERSION_STRING, package(), config_.rooms.size(),
-              to_string(config_.datapath), leg_path_reason().c_str());
+              to_string(config_.datapath),
+              mirror_->available() ? "kernel datapath loaded"
+                                   : ("every leg on the user path: " + mirror_->unavailable_reason()).c_str());
+    if (config_.datapath == DatapathMode::kernel && !mirror_->available())
+        JANUS_LOG(LOG_WARN, "[SwiftCall] datapath = \"kernel\" but %s\n",
+                  mirror_->unavailable_reason().c_str());
     return 0;
 }
 
-std::string Plugin::leg_path_reason() const {
-    if (config_.datapath == DatapathMode::user) return "user path: datapath = \"user\" in the jcfg";
-    if (!capabilities_.ok())
-        return "user path: kernel datapath unavailable (" + capabilities_.describe() + ")";
-    return "user path: the kernel datapath is not wired into the plugin in this build";
+void Plugin::reconcile_all_subscribers() {
+    if (!mirror_ || !mirror_->available()) return;
+    for (const auto& room : rooms_.all())
+        for (const auto& subscriber : room->subscribers()) mirror_->reconcile(*subscriber);
 }
 
 void Plugin::destroy() {
@@ -109,6 +113,10 @@ void Plugin::destroy() {
         sessions_.clear();
     }
     for (const auto& room : rooms_.all()) rooms_.remove(room->id());
+    // Detaches the TC program and frees the maps (the links also die with
+    // the process if Janus is killed).
+    fanout_.reset();
+    mirror_.reset();
     JANUS_LOG(LOG_INFO, "[SwiftCall] destroyed\n");
 }
 
@@ -189,6 +197,9 @@ void Plugin::worker_loop() {
         if (message && !message->session->destroyed) handle_async(*message);
         if (monotonic_us() >= next_periodic_us) {
             request_periodic_keyframes(monotonic_us());
+            // Legs become kernel-served once their first packet aligned the
+            // numbering; stale legs of departed publishers are dropped.
+            reconcile_all_subscribers();
             next_periodic_us = monotonic_us() + 1000000;
         }
     }
@@ -287,6 +298,12 @@ void Plugin::handle_async(Message& message) {
         reply = Reply{error_event(error), api::Json()};
     }
     if (reply.event) push_event(message.session, message.transaction, reply.event, reply.jsep);
+    std::shared_ptr<room::Subscriber> subscriber;
+    {
+        std::lock_guard guard(session.lock);
+        subscriber = session.subscriber;
+    }
+    if (subscriber && mirror_) mirror_->reconcile(*subscriber);
 }
 
 void Plugin::setup_media(janus_plugin_session* handle) {
@@ -305,6 +322,7 @@ void Plugin::setup_media(janus_plugin_session* handle) {
     if (publisher && room) {
         const uint32_t cap = publisher->bitrate ? publisher->bitrate : room->settings().bitrate;
         if (cap) gateway_->send_remb(handle, cap);
+        mirror_->publisher_up(handle, *publisher);
         JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " in room %" PRIu64 " is up\n",
                   publisher->id, room->id());
         notify_new_publisher(*room, *publisher);
@@ -312,7 +330,9 @@ void Plugin::setup_media(janus_plugin_session* handle) {
         info.set("event", "published").set("room", room->id()).set("id", publisher->id);
         notify_event_handlers(handle, info);
     } else if (subscriber) {
+        mirror_->subscriber_up(handle, *subscriber);
         std::vector<std::pair<std::shared_ptr<room::PublisherStream>, uint64_t>> sources;
+        api::Json paths = api::Json::array();
         {
             std::lock_guard guard(subscriber->lock);
             for (const auto& stream : subscriber->streams) {
@@ -320,10 +340,13 @@ void Plugin::setup_media(janus_plugin_session* handle) {
                 auto source = stream->source.lock();
                 if (source && source->media.kind == room::MediaKind::video)
                     sources.emplace_back(source, stream->feed_id);
-                JANUS_LOG(LOG_INFO,
-                          "[SwiftCall] subscriber leg mid=%s feed=%" PRIu64 " mid=%s: %s\n",
+                JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber leg mid=%s feed=%" PRIu64 " mid=%s: %s\n",
                           stream->mid.c_str(), stream->feed_id, stream->feed_mid.c_str(),
-                          leg_path_reason().c_str());
+                          stream->kernel.path_reason.c_str());
+                api::Json leg = api::Json::object();
+                leg.set("mid", stream->mid).set("path", stream->kernel.serving ? "kernel" : "user");
+                leg.set("reason", stream->kernel.path_reason);
+                paths.append(leg);
             }
         }
         for (const auto& [source, feed] : sources) {
@@ -331,8 +354,7 @@ void Plugin::setup_media(janus_plugin_session* handle) {
                 fanout_->request_keyframe(*p, *source, monotonic_us(), true);
         }
         api::Json info = api::Json::object();
-        info.set("event", "subscribed").set("room", subscriber->room_id);
-        info.set("path", "user").set("path_reason", leg_path_reason());
+        info.set("event", "subscribed").set("room", subscriber->room_id).set("legs", paths);
         notify_event_handlers(handle, info);
     }
 }
@@ -403,6 +425,8 @@ void Plugin::hangup_media(janus_plugin_session* handle) {
     if (publisher && room) {
         unpublish_streams(*room, *publisher, true);
     } else if (subscriber) {
+        // Invariant: the legs leave the kernel before Janus frees the PC.
+        mirror_->subscriber_down(*subscriber);
         subscriber->paused = true;
         std::lock_guard guard(subscriber->lock);
         subscriber->started = false;
@@ -463,7 +487,10 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
             std::lock_guard ssg(s->lock);
             api::Json item = api::Json::object();
             item.set("mid", s->mid).set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
-            item.set("path", "user").set("path_reason", leg_path_reason());
+            item.set("path", s->kernel.serving ? "kernel" : "user");
+            item.set("path_reason", s->kernel.path_reason);
+            item.set("kernel_leg", s->kernel.leg_id);
+            item.set("skipped_for_kernel", s->kernel.skipped_for_kernel);
             item.set("packets_out", s->packets_out).set("bytes_out", s->bytes_out);
             streams.append(item);
         }
@@ -480,6 +507,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     api::Json drops = api::Json::object();
     drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
     drops.set("unknown_substream", c.unknown_substream.load());
+    drops.set("kernel_served", c.kernel_served.load());
     info.set("plugin_drops", drops);
     return info.release();
 }

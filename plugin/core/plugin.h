@@ -14,6 +14,7 @@
 #include "api/json.h"
 #include "core/capabilities.h"
 #include "core/fanout.h"
+#include "core/kernel_mirror.h"
 #include "core/plugin_config.h"
 #include "core/session.h"
 #include "room/room_registry.h"
@@ -99,7 +100,7 @@ private:
     api::Json publisher_json(const room::Publisher& publisher) const;
     api::Json subscriber_streams_json(room::Subscriber& subscriber) const;
     api::Json subscriber_offer(room::Subscriber& subscriber);
-    std::string leg_path_reason() const;
+    void reconcile_all_subscribers();
 
     janus_callbacks* gateway_ = nullptr;
     janus_plugin* self_ = nullptr;
@@ -107,6 +108,7 @@ private:
     CapabilityReport capabilities_;
     room::RoomRegistry rooms_;
     std::unique_ptr<JanusMediaSink> sink_;
+    std::unique_ptr<KernelMirror> mirror_;
     std::unique_ptr<Fanout> fanout_;
 
     std::mutex sessions_lock_;

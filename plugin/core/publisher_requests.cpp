@@ -259,6 +259,7 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
 void Plugin::unpublish_streams(room::Room& room, room::Publisher& publisher, bool notify) {
     auto streams = publisher.streams_snapshot();
     if (!streams || streams->empty()) return;
+    mirror_->publisher_down(publisher);
     for (const auto& stream : *streams) {
         std::lock_guard guard(stream->lock);
         for (const auto& sub : stream->subscribers) {

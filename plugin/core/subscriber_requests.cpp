@@ -462,6 +462,7 @@ void Plugin::detach_subscriber(Session& session) {
         session.room.reset();
     }
     if (!subscriber) return;
+    mirror_->subscriber_down(*subscriber);
     std::lock_guard guard(subscriber->lock);
     for (const auto& s : subscriber->streams) {
         unlink(*s);

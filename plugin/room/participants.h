@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "media/rtp_rewriter.h"
+#include "media/srtp_index.h"
 #include "media/simulcast_selector.h"
 #include "media/vp8_descriptor.h"
 #include "room/media_description.h"
@@ -32,6 +33,12 @@ struct PublisherStream {
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
     std::vector<std::shared_ptr<SubscriberStream>> subscribers;
+    media::SrtpIndexTracker in_index;  // of the (single) SSRC, as the kernel counts it
+    uint32_t last_ssrc = 0;
+    // Set by the kernel mirror once this stream is in the kernel maps; read
+    // lock-free by the fan-out to query the kernel's forwarded window.
+    std::atomic<uint32_t> kernel_publisher_id{0};
+    std::atomic<uint32_t> kernel_ssrc{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
@@ -69,6 +76,25 @@ private:
     std::shared_ptr<const std::vector<std::shared_ptr<PublisherStream>>> streams_;
 };
 
+// How one subscriber stream relates to the kernel datapath. Guarded by the
+// owning SubscriberStream::lock.
+struct KernelLegState {
+    uint32_t leg_id = 0;           // 0 = no leg in the kernel maps
+    bool serving = false;          // the kernel clones packets for this leg
+    // Packets with from_index < in-index <= until_index that the kernel's
+    // forwarded window marks were sent by the kernel: user space skips them.
+    uint64_t from_index = 0;
+    uint64_t until_index = 0;  // UINT64_MAX while serving
+    std::string path_reason = "user path: leg not up yet";
+    // The last packet rewritten for this stream (kernel or user): the kernel
+    // continues with exactly these offsets.
+    bool synced = false;
+    uint64_t last_in_index = 0;
+    uint64_t last_out_index = 0;
+    uint32_t ts_delta = 0;
+    uint64_t skipped_for_kernel = 0;
+};
+
 struct SubscriberStream {
     int mindex = 0;
     std::string mid;
@@ -86,6 +112,8 @@ struct SubscriberStream {
     media::RtpRewriter rewriter;
     media::SimulcastSelector simulcast;
     media::Vp8ContinuityRewriter vp8;
+    media::SrtpIndexTracker out_index;
+    KernelLegState kernel;
     uint64_t packets_out = 0;
     uint64_t bytes_out = 0;
 };

@@ -1,0 +1,382 @@
+#include "core/kernel_mirror.h"
+
+#include <sys/socket.h>
+
+#include <cinttypes>
+#include <cstring>
+#include <limits>
+
+#include "janus/janus_bridge.h"
+#include "media/payload_types.h"
+#include "media/srtp_index.h"
+
+extern "C" {
+#include <debug.h>
+}
+
+namespace swiftcall::core {
+namespace {
+
+using datapath::UdpTuple;
+
+uint8_t abi_family(int family) { return family == AF_INET6 ? SC_AF_INET6 : SC_AF_INET; }
+
+// Profiles the BPF program encrypts and authenticates today.
+bool kernel_supports(uint16_t profile) {
+    return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32;
+}
+
+datapath::SrtpMaster master(const janus::LegTransport& t, bool outbound) {
+    datapath::SrtpMaster m;
+    m.profile = static_cast<uint16_t>(janus::srtp_profile_id(t.profile));
+    m.key = outbound ? t.local_key : t.remote_key;
+    m.salt = outbound ? t.local_salt : t.remote_salt;
+    return m;
+}
+
+const janus::LegTransport::Medium* medium_at(const janus::LegTransport& t, int mindex) {
+    for (const auto& m : t.media)
+        if (m.mindex == mindex) return &m;
+    return nullptr;
+}
+
+}  // namespace
+
+KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities) {
+    if (mode == DatapathMode::user) {
+        unavailable_reason_ = "datapath = \"user\" in the jcfg";
+        return;
+    }
+    if (!capabilities.ok()) {
+        unavailable_reason_ = "kernel datapath unavailable (" + capabilities.describe() + ")";
+        return;
+    }
+    std::string why;
+    if (!janus::janus_core_version_supported(&why)) {
+        unavailable_reason_ = "kernel datapath off: " + why;
+        return;
+    }
+    try {
+        datapath_ = datapath::KernelDatapath::open();
+    } catch (const std::exception& e) {
+        unavailable_reason_ = std::string("kernel datapath failed to load: ") + e.what();
+    }
+}
+
+KernelMirror::~KernelMirror() = default;
+
+void KernelMirror::ensure_attached(const std::string& ifname) {
+    if (attached_.count(ifname)) return;
+    datapath_->attach(ifname);
+    attached_.insert(ifname);
+    JANUS_LOG(LOG_INFO, "[SwiftCall] kernel datapath attached to TC ingress of %s\n", ifname.c_str());
+}
+
+void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& publisher) {
+    if (!datapath_) return;
+    std::string why;
+    auto transport = janus::read_leg_transport(handle, &why);
+    std::lock_guard guard(lock_);
+    if (!transport) {
+        JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " stays in user space: %s\n",
+                  publisher.id, why.c_str());
+        return;
+    }
+    const uint16_t profile = static_cast<uint16_t>(janus::srtp_profile_id(transport->profile));
+    const auto& pair = transport->pair;
+    PublisherEntry entry;
+    entry.id = next_publisher_id_++;
+    entry.flow.family = abi_family(pair.remote.family);
+    entry.flow.saddr = pair.remote.addr;
+    entry.flow.daddr = pair.local_base.addr;
+    entry.flow.sport = pair.remote.port;
+    entry.flow.dport = pair.local_base.port;
+    try {
+        const std::string ifname = interface_of_address(pair.local_base.family, pair.local_base.addr);
+        if (ifname.empty()) throw std::runtime_error("no interface owns " + pair.local_base.to_string());
+        ensure_attached(ifname);
+        datapath_->add_flow(entry.flow, entry.id);
+        auto streams = publisher.streams_snapshot();
+        for (const auto& stream : streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
+            const auto* medium = medium_at(*transport, stream->media.mindex);
+            if (!medium || stream->media.disabled || stream->simulcast || medium->remote_ssrc[0] == 0)
+                continue;
+            uint32_t roc = 0;
+            {
+                std::lock_guard sg(stream->lock);
+                if (stream->in_index.started()) roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
+            }
+            datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false), roc);
+            entry.streams.insert({entry.id, medium->remote_ssrc[0]});
+            stream->kernel_ssrc = medium->remote_ssrc[0];
+            stream->kernel_publisher_id = entry.id;
+        }
+    } catch (const std::exception& e) {
+        JANUS_LOG(LOG_WARN, "[SwiftCall] publisher %" PRIu64 " stays in user space: %s\n",
+                  publisher.id, e.what());
+        return;
+    }
+    JANUS_LOG(LOG_INFO,
+              "[SwiftCall] publisher %" PRIu64 " flow %s -> %s (%s) in the kernel, %zu streams%s\n",
+              publisher.id, pair.remote.to_string().c_str(), pair.local_base.to_string().c_str(),
+              std::string(janus::srtp_profile_name(transport->profile)).c_str(), entry.streams.size(),
+              kernel_supports(profile) ? "" : " (profile not verified in the kernel: legs stay in user space)");
+    publishers_[&publisher] = std::move(entry);
+}
+
+void KernelMirror::publisher_down(room::Publisher& publisher) {
+    if (!datapath_) return;
+    std::lock_guard guard(lock_);
+    auto it = publishers_.find(&publisher);
+    if (it == publishers_.end()) return;
+    auto streams = publisher.streams_snapshot();
+    if (streams) {
+        for (const auto& s : *streams) {
+            s->kernel_publisher_id = 0;
+            s->kernel_ssrc = 0;
+        }
+    }
+    try {
+        datapath_->remove_flow(it->second.flow);
+        for (const auto& [id, ssrc] : it->second.streams) {
+            StreamKey key{id, ssrc};
+            // Legs of departed sources: drop them from the stream list first.
+            stream_legs_.erase(key);
+            datapath_->set_stream_legs(id, ssrc, {});
+            datapath_->remove_stream(id, ssrc);
+        }
+        datapath_->synchronize();
+    } catch (const std::exception& e) {
+        JANUS_LOG(LOG_WARN, "[SwiftCall] removing publisher %" PRIu64 " from the kernel: %s\n",
+                  publisher.id, e.what());
+    }
+    publishers_.erase(it);
+}
+
+void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber) {
+    if (!datapath_) return;
+    std::string why;
+    auto transport = janus::read_leg_transport(handle, &why);
+    {
+        std::lock_guard guard(lock_);
+        if (!transport) {
+            subscriber_errors_[&subscriber] = why;
+        } else {
+            const auto& pair = transport->pair;
+            auto hop = resolve_next_hop(pair.local_base.family, pair.local_base.addr,
+                                        pair.remote.addr, &why);
+            if (!hop) {
+                subscriber_errors_[&subscriber] = why;
+            } else {
+                subscribers_[&subscriber] = SubscriberEntry{std::move(*transport), *hop};
+                subscriber_errors_.erase(&subscriber);
+            }
+        }
+    }
+    reconcile(subscriber);
+}
+
+std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
+                                      room::SubscriberStream& stream,
+                                      const room::PublisherStream* source,
+                                      const SubscriberEntry* entry) {
+    if (!datapath_) return unavailable_reason_;
+    if (!entry) {
+        auto err = subscriber_errors_.find(&subscriber);
+        return err != subscriber_errors_.end() ? "subscriber not kernel-eligible: " + err->second
+                                               : "subscriber PeerConnection not up";
+    }
+    if (!source) return "no source stream";
+    if (source->simulcast) return "simulcast substream selection runs in user space";
+    if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
+    if (!stream.active || !stream.send || stream.paused) return "not sending (paused or send=false)";
+    const uint16_t profile = static_cast<uint16_t>(janus::srtp_profile_id(entry->transport.profile));
+    if (!kernel_supports(profile))
+        return "SRTP profile " + std::string(janus::srtp_profile_name(entry->transport.profile)) +
+               " not implemented in the kernel yet";
+    if (source->media.payload_type != stream.payload_type)
+        return "payload type rewrite (" + std::to_string(source->media.payload_type) + " -> " +
+               std::to_string(stream.payload_type) + ") not implemented in the kernel yet";
+    if (!medium_at(entry->transport, stream.mindex)) return "no medium for this mid";
+    if (!stream.kernel.synced) return "waiting for a first packet to align numbering";
+    return "";
+}
+
+void KernelMirror::push_stream_legs(const StreamKey& key) {
+    const auto& legs = stream_legs_[key];
+    datapath_->set_stream_legs(key.publisher_id, key.ssrc,
+                               std::vector<uint32_t>(legs.begin(), legs.end()));
+}
+
+void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::PublisherStream& source,
+                              const SubscriberEntry& entry) {
+    const auto& pair = entry.transport.pair;
+    const auto* medium = medium_at(entry.transport, stream.mindex);
+    datapath::LegParams leg;
+    leg.ifindex = entry.hop.ifindex;
+    leg.smac = entry.hop.smac;
+    leg.dmac = entry.hop.dmac;
+    leg.tuple.family = abi_family(pair.local_base.family);
+    leg.tuple.saddr = pair.local_base.addr;
+    leg.tuple.daddr = pair.remote.addr;
+    leg.tuple.sport = pair.local_base.port;
+    leg.tuple.dport = pair.remote.port;
+    leg.ssrc = medium->local_ssrc;
+    leg.index_delta = (stream.kernel.last_out_index - stream.kernel.last_in_index) & media::kSrtpIndexMask;
+    leg.ts_delta = stream.kernel.ts_delta;
+    // Publisher extension ids -> the subscriber's (media/payload_types.h).
+    // The mid element carries the publisher's mid: kept only where it is
+    // the subscriber's too, else blanked (the subscriber's SDP has SSRCs).
+    for (const auto& ext : source.media.extensions) {
+        if (ext.id <= 0 || ext.id >= SC_EXT_IDS) continue;
+        const int out = media::subscriber_extension_id(ext.uri);
+        if (out <= 0) continue;
+        if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:mid" && source.media.mid != stream.mid) continue;
+        leg.ext_map[ext.id] = static_cast<uint8_t>(out);
+    }
+    leg.out = master(entry.transport, true);
+    leg.enabled = true;
+    const StreamKey key{source.kernel_publisher_id, source.kernel_ssrc};
+    if (stream.kernel.leg_id == 0) stream.kernel.leg_id = next_leg_id_++;
+    datapath_->set_leg(stream.kernel.leg_id, leg);
+    stream_legs_[key].insert(stream.kernel.leg_id);
+    leg_streams_[stream.kernel.leg_id] = key;
+    push_stream_legs(key);
+    datapath_->synchronize();
+    auto state = datapath_->stream_state(key.publisher_id, key.ssrc);
+    stream.kernel.from_index = state && state->started ? state->highest_index : 0;
+    stream.kernel.until_index = std::numeric_limits<uint64_t>::max();
+    stream.kernel.serving = true;
+    stream.kernel.path_reason =
+        "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
+        ", " + std::string(janus::srtp_profile_name(entry.transport.profile));
+}
+
+void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
+    if (stream.kernel.leg_id == 0) return;
+    auto it = leg_streams_.find(stream.kernel.leg_id);
+    if (it != leg_streams_.end()) {
+        const StreamKey key = it->second;
+        // The stream itself may be gone already (publisher_down).
+        if (auto legs = stream_legs_.find(key); legs != stream_legs_.end()) {
+            legs->second.erase(stream.kernel.leg_id);
+            push_stream_legs(key);
+        }
+        if (remove) leg_streams_.erase(it);
+        if (stream.kernel.serving) {
+            datapath_->synchronize();
+            auto state = datapath_->stream_state(key.publisher_id, key.ssrc);
+            stream.kernel.until_index = state ? state->highest_index : stream.kernel.from_index;
+        }
+    }
+    if (remove) {
+        datapath_->remove_leg(stream.kernel.leg_id);
+        stream.kernel.leg_id = 0;
+    } else {
+        datapath_->set_leg_enabled(stream.kernel.leg_id, false);
+    }
+    stream.kernel.serving = false;
+}
+
+void KernelMirror::reconcile(room::Subscriber& subscriber) {
+    std::lock_guard guard(lock_);
+    auto it = subscribers_.find(&subscriber);
+    const SubscriberEntry* entry = it == subscribers_.end() ? nullptr : &it->second;
+    std::lock_guard sub_guard(subscriber.lock);
+    for (const auto& stream : subscriber.streams) {
+        std::lock_guard sg(stream->lock);
+        auto source = stream->source.lock();
+        std::string blocker = leg_blocker(subscriber, *stream, source.get(), entry);
+        // A leg serving another source must move: re-plan from scratch.
+        if (blocker.empty() && stream->kernel.serving) {
+            auto ls = leg_streams_.find(stream->kernel.leg_id);
+            if (ls == leg_streams_.end() || ls->second.publisher_id != source->kernel_publisher_id ||
+                ls->second.ssrc != source->kernel_ssrc)
+                blocker = "source changed";
+        }
+        try {
+            if (blocker.empty()) {
+                if (!stream->kernel.serving) {
+                    enable_leg(*stream, *source, *entry);
+                    JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 ": %s\n",
+                              stream->mid.c_str(), stream->feed_id, stream->kernel.path_reason.c_str());
+                }
+            } else {
+                if (stream->kernel.serving) {
+                    disable_leg(*stream, true);
+                    JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
+                              stream->mid.c_str(), stream->feed_id, blocker.c_str());
+                }
+                stream->kernel.path_reason = "user path: " + blocker;
+            }
+        } catch (const std::exception& e) {
+            stream->kernel.path_reason = std::string("user path: kernel map update failed: ") + e.what();
+            stream->kernel.serving = false;
+        }
+    }
+}
+
+void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
+    if (!datapath_) return;
+    std::lock_guard guard(lock_);
+    {
+        std::lock_guard sub_guard(subscriber.lock);
+        for (const auto& stream : subscriber.streams) {
+            std::lock_guard sg(stream->lock);
+            try {
+                disable_leg(*stream, true);
+            } catch (const std::exception& e) {
+                JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(), e.what());
+            }
+            stream->kernel.path_reason = "user path: subscriber PeerConnection down";
+        }
+    }
+    subscribers_.erase(&subscriber);
+    subscriber_errors_.erase(&subscriber);
+}
+
+bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) {
+    const uint32_t id = stream.kernel_publisher_id;
+    if (!datapath_ || id == 0) return false;
+    try {
+        return datapath_->forwarded_window(id, stream.kernel_ssrc).forwarded(in_index);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+api::Json KernelMirror::describe() {
+    api::Json info = api::Json::object();
+    info.set_bool("available", datapath_ != nullptr);
+    if (!datapath_) {
+        info.set("reason", unavailable_reason_);
+        return info;
+    }
+    std::lock_guard guard(lock_);
+    api::Json ifaces = api::Json::array();
+    for (const auto& name : attached_) ifaces.append(api::Json::adopt(json_string(name.c_str())));
+    info.set("attached", ifaces);
+    api::Json legs = api::Json::array();
+    for (const auto& [leg, key] : leg_streams_) {
+        auto c = datapath_->leg_counters(leg);
+        api::Json item = api::Json::object();
+        item.set("leg", leg).set("publisher", key.publisher_id).set("ssrc", key.ssrc);
+        item.set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
+        legs.append(item);
+    }
+    info.set("legs", legs);
+    static const char* const kReasons[SC_R_MAX] = {
+        "pass_not_udp", "pass_unknown_flow", "pass_not_rtp", "pass_rtcp", "pass_unknown_ssrc",
+        "decline_truncated", "decline_bad_version", "decline_bad_header", "decline_oversized",
+        "decline_auth", "decline_replay", "decline_profile", "decline_ip_options", "leg_disabled",
+        "leg_missing", "leg_error", "forwarded", "clones", "restore_failed"};
+    api::Json reasons = api::Json::object();
+    auto counters = datapath_->reason_counters();
+    for (int i = 0; i < SC_R_MAX; i++)
+        reasons.set((kReasons[i] ? std::string(kReasons[i]) : "reason_" + std::to_string(i)).c_str(),
+                    static_cast<uint64_t>(counters[i]));
+    info.set("counters", reasons);
+    return info;
+}
+
+}  // namespace swiftcall::core

@@ -1,0 +1,94 @@
+// The mirror: keeps the kernel datapath's maps equal to the rooms' state.
+// A publisher's flow and streams enter the maps when its PeerConnection is
+// up; a subscriber stream becomes a kernel leg when everything the kernel
+// needs is known and the leg qualifies, and leaves the maps before Janus
+// frees the PeerConnection. Each leg carries the reason for its path.
+//
+// Lock order: the mirror's lock, then Subscriber::lock, then
+// SubscriberStream::lock. The fan-out (PublisherStream::lock ->
+// SubscriberStream::lock) only calls kernel_forwarded(), which takes none.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "api/json.h"
+#include "core/capabilities.h"
+#include "core/fanout.h"
+#include "core/next_hop.h"
+#include "core/plugin_config.h"
+#include "datapath/kernel_datapath.h"
+#include "janus/leg_transport.h"
+#include "room/participants.h"
+
+struct janus_plugin_session;
+
+namespace swiftcall::core {
+
+class KernelMirror : public KernelForwardQuery {
+public:
+    KernelMirror(DatapathMode mode, const CapabilityReport& capabilities);
+    ~KernelMirror() override;
+
+    bool available() const { return datapath_ != nullptr; }
+    const std::string& unavailable_reason() const { return unavailable_reason_; }
+
+    // From setup_media (the handle's loop thread, where the DTLS keys live).
+    void publisher_up(janus_plugin_session* handle, room::Publisher& publisher);
+    void subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber);
+    // Before hangup_media / destroy_session return: nothing is cloned to or
+    // accepted from this PeerConnection afterwards.
+    void publisher_down(room::Publisher& publisher);
+    void subscriber_down(room::Subscriber& subscriber);
+
+    // Re-decides the path of every stream of a subscriber (after any request
+    // that changed it, and periodically).
+    void reconcile(room::Subscriber& subscriber);
+
+    bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) override;
+
+    api::Json describe();
+
+private:
+    struct PublisherEntry {
+        uint32_t id = 0;
+        datapath::UdpTuple flow;
+        std::set<std::pair<uint32_t, uint32_t>> streams;  // (publisher id, ssrc)
+    };
+    struct SubscriberEntry {
+        janus::LegTransport transport;
+        NextHop hop;
+    };
+    struct StreamKey {
+        uint32_t publisher_id;
+        uint32_t ssrc;
+        bool operator<(const StreamKey& o) const {
+            return publisher_id != o.publisher_id ? publisher_id < o.publisher_id : ssrc < o.ssrc;
+        }
+    };
+
+    std::string leg_blocker(const room::Subscriber& subscriber, room::SubscriberStream& stream,
+                            const room::PublisherStream* source, const SubscriberEntry* entry);
+    void enable_leg(room::SubscriberStream& stream, const room::PublisherStream& source,
+                    const SubscriberEntry& entry);
+    void disable_leg(room::SubscriberStream& stream, bool remove);
+    void push_stream_legs(const StreamKey& key);
+    void ensure_attached(const std::string& ifname);
+
+    std::mutex lock_;
+    std::unique_ptr<datapath::KernelDatapath> datapath_;
+    std::string unavailable_reason_;
+    std::set<std::string> attached_;
+    std::map<const room::Publisher*, PublisherEntry> publishers_;
+    std::map<const room::Subscriber*, SubscriberEntry> subscribers_;
+    std::map<const room::Subscriber*, std::string> subscriber_errors_;
+    std::map<StreamKey, std::set<uint32_t>> stream_legs_;  // enabled legs per stream
+    std::map<uint32_t, StreamKey> leg_streams_;
+    uint32_t next_publisher_id_ = 1;
+    uint32_t next_leg_id_ = 1;
+};
+
+}  // namespace swiftcall::core
