@@ -138,6 +138,10 @@ std::vector<Frame> VethLab::capture(std::chrono::milliseconds quiet, size_t max)
     return out;
 }
 
+void VethLab::set_peer_up(bool up) {
+    in_peer(std::string("ip link set scbpf1 ") + (up ? "up" : "down"));
+}
+
 void VethLab::drain() { capture(std::chrono::milliseconds(20)); }
 
 void VethLab::send_from_peer(uint16_t sport, uint16_t dport, const std::vector<uint8_t>& payload) {
