@@ -23,7 +23,8 @@ uint8_t abi_family(int family) { return family == AF_INET6 ? SC_AF_INET6 : SC_AF
 
 // Profiles the BPF program encrypts and authenticates today.
 bool kernel_supports(uint16_t profile) {
-    return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32;
+    return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32 ||
+           profile == SC_PROFILE_AEAD_AES_128_GCM || profile == SC_PROFILE_AEAD_AES_256_GCM;
 }
 
 datapath::SrtpMaster master(const janus::LegTransport& t, bool outbound) {

@@ -172,6 +172,13 @@ janus_plugin_result* Plugin::handle_message(janus_plugin_session* handle, char* 
 json_t* Plugin::handle_admin_message(json_t* message) {
     try {
         const std::string request = api::request_name(message);
+        if (request == "datapath") {
+            // Live view of the kernel datapath: attached interfaces, legs with
+            // their counters, and the per-reason counters of the classifier.
+            api::Json response = api::Json::object();
+            response.set("videoroom", "success").set("datapath", mirror_->describe());
+            return response.release();
+        }
         if (!is_sync_request(request))
             throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
         return handle_sync(request, message).release();
