@@ -92,7 +92,7 @@ static __always_inline void sc_gcm_iv(const struct sc_srtp_key *k, __u32 ssrc, _
  * written big-endian into tag[4] words. The round keys must be loaded. */
 static __always_inline void sc_gcm_tag(struct sc_scratch *s, const struct sc_srtp_key *k,
                                        const __u32 *iv, __u32 row, __u32 aad, __u32 len,
-                                       __u32 *tag)
+                                       const __u8 *ej0, __u32 *tag)
 {
     struct sc_ghash_ctx c = {};
     __u32 ek[4], nr = s->rounds == 14 ? 14 : 10;
@@ -108,7 +108,14 @@ static __always_inline void sc_gcm_tag(struct sc_scratch *s, const struct sc_srt
     c.y_hi ^= (__u64)aad * 8;
     c.y_lo ^= (__u64)len * 8;
     sc_gf_mul(k, &c.y_hi, &c.y_lo);
-    sc_aes_block(s->rk, nr, iv[0], iv[1], iv[2], 1, ek); /* E(K, J0) */
+    if (ej0) { /* precomputed in user space */
+        ek[0] = bpf_ntohl(*(const __u32 *)ej0);
+        ek[1] = bpf_ntohl(*(const __u32 *)(ej0 + 4));
+        ek[2] = bpf_ntohl(*(const __u32 *)(ej0 + 8));
+        ek[3] = bpf_ntohl(*(const __u32 *)(ej0 + 12));
+    } else {
+        sc_aes_block(s->rk, nr, iv[0], iv[1], iv[2], 1, ek); /* E(K, J0) */
+    }
     tag[0] = (__u32)(c.y_hi >> 32) ^ ek[0];
     tag[1] = (__u32)c.y_hi ^ ek[1];
     tag[2] = (__u32)(c.y_lo >> 32) ^ ek[2];

@@ -148,7 +148,7 @@ static __always_inline __u32 sc_build_l2l4(struct sc_scratch *s, const struct sc
     return 0;
 }
 
-static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error)
+static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error, int ks_hit)
 {
     struct sc_leg_stats *st = bpf_map_lookup_elem(&sc_leg_stats_map, &leg_id);
 
@@ -164,7 +164,16 @@ static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error)
     } else {
         st->packets++;
         st->bytes += bytes;
+        st->ks_hits += ks_hit;
     }
+}
+
+static __always_inline void sc_xor_keystream(const struct sc_keystream *ks, __u32 src_row,
+                                             __u32 dst_row, __u32 off, __u32 len)
+{
+    struct sc_xor_ctx c = {.ks = ks, .src_row = src_row, .dst_row = dst_row, .off = off};
+
+    bpf_loop((len + 15) / 16, sc_xor_block_cb, &c, 0);
 }
 
 __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id)
@@ -172,6 +181,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
     struct sc_scratch *s = sc_scratch_get();
     struct sc_leg *leg = bpf_map_lookup_elem(&sc_legs, &leg_id);
     __u32 i, hdr_len, payload_len, auth_len, tag_len, srtp_len, l2l4, new_len, iv[4];
+    const struct sc_keystream *ks = 0;
     __u64 index;
     __u8 *o;
 
@@ -209,18 +219,29 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         sc_rewrite_ext(s, leg);
 
     auth_len = hdr_len + payload_len;
-    sc_load_rk(s, &leg->out);
+    {
+        struct sc_ks_key kk = {.leg_id = leg_id, .slot = (__u32)(index % SC_KS_SLOTS)};
+        ks = bpf_map_lookup_elem(&sc_keystreams, &kk);
+        if (ks && (ks->index != index || ks->profile != leg->out.profile))
+            ks = 0;
+    }
+    if (!ks || tag_len != 16)
+        sc_load_rk(s, &leg->out); /* AES still needed: keystream or E(K, J0) */
+    if (tag_len == 16)
+        sc_gcm_iv(&leg->out, leg->ssrc, index, iv);
+    else
+        sc_cm_iv(&leg->out, leg->ssrc, index, iv);
+    if (ks)
+        sc_xor_keystream(ks, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
+    else
+        sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
     if (tag_len == 16) {
         __u32 t[4];
-        sc_gcm_iv(&leg->out, leg->ssrc, index, iv);
-        sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
-        sc_gcm_tag(s, &leg->out, iv, SC_ROW_OUT, hdr_len, payload_len, t);
+        sc_gcm_tag(s, &leg->out, iv, SC_ROW_OUT, hdr_len, payload_len, ks ? ks->ej0 : 0, t);
         o = sc_row(s, SC_ROW_OUT, auth_len);
         for (i = 0; i < 4; i++)
             ((__u32 *)o)[i] = bpf_htonl(t[i]);
     } else {
-        sc_cm_iv(&leg->out, leg->ssrc, index, iv);
-        sc_ctr_crypt(iv, SC_ROW_PLAIN, SC_ROW_OUT, hdr_len, payload_len);
         sc_cm_tag(s, &leg->out, SC_ROW_OUT, auth_len, (__u32)(index >> 16));
     }
     srtp_len = auth_len + tag_len;
@@ -247,12 +268,12 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         goto error;
     s->clones++;
     sc_count(SC_R_CLONES);
-    sc_leg_account(leg_id, srtp_len, 0);
+    sc_leg_account(leg_id, srtp_len, 0, ks != 0);
     return 0;
 error:
     s->leg_errors++;
     sc_count(SC_R_LEG_ERROR);
-    sc_leg_account(leg_id, 0, 1);
+    sc_leg_account(leg_id, 0, 1, 0);
     return -1;
 }
 

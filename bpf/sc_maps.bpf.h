@@ -49,6 +49,14 @@ struct {
 } sc_legs SEC(".maps");
 
 struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, struct sc_ks_key);
+    __type(value, struct sc_keystream);
+} sc_keystreams SEC(".maps");
+
+struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
     __uint(max_entries, SC_MAX_STREAMS * 4);
     __type(key, __u32);

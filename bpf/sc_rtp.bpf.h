@@ -207,7 +207,7 @@ __attribute__((noinline)) int sc_verify_and_decrypt(struct __sk_buff *skb, __u32
     sc_load_rk(s, k);
     if (tag_len == 16) {
         sc_gcm_iv(k, ssrc, index, iv);
-        sc_gcm_tag(s, k, iv, SC_ROW_PLAIN, s->hdr_len, s->payload_len, d);
+        sc_gcm_tag(s, k, iv, SC_ROW_PLAIN, s->hdr_len, s->payload_len, 0, d);
         for (i = 0; i < 4; i++)
             d[i] = bpf_htonl(d[i]);
     } else {

@@ -157,11 +157,33 @@ struct sc_leg {
     struct sc_srtp_key out;
 };
 
+/* Optional keystreams precomputed in user space (AES-NI) for one leg and one
+ * SRTP index: the program XORs instead of running AES when the slot
+ * (index % SC_KS_SLOTS) holds exactly its index; otherwise it computes the
+ * keystream itself, so a missing or late slot costs speed, never
+ * correctness. The MAC always runs in the program (it depends on content). */
+#define SC_KS_SLOTS 64
+#define SC_KS_BYTES 1408 /* 88 blocks >= SC_MAX_SRTP */
+
+struct sc_ks_key {
+    __u32 leg_id;
+    __u32 slot;
+};
+
+struct sc_keystream {
+    __u64 index;   /* the 48-bit SRTP index this keystream is for */
+    __u32 profile; /* must equal the leg's out profile */
+    __u32 pad0;
+    __u8 ej0[16];  /* GCM: E(K, J0) for the tag; unused for AES-CM */
+    __u8 ks[SC_KS_BYTES]; /* payload keystream: CM blocks 0.., GCM counters 2.. */
+};
+
 /* Per-leg counters (per-CPU hash keyed by leg id). */
 struct sc_leg_stats {
     __u64 packets;
     __u64 bytes;
     __u64 errors;
+    __u64 ks_hits; /* clones whose keystream came from user space */
 };
 
 #ifdef __cplusplus
@@ -174,7 +196,9 @@ static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
 static_assert(sizeof(struct sc_stream_state) == 24 + 128 + 24, "ABI: sc_stream_state");
 static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
 static_assert(sizeof(struct sc_leg) == 96 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
-static_assert(sizeof(struct sc_leg_stats) == 24, "ABI: sc_leg_stats");
+static_assert(sizeof(struct sc_leg_stats) == 32, "ABI: sc_leg_stats");
+static_assert(sizeof(struct sc_ks_key) == 8, "ABI: sc_ks_key");
+static_assert(sizeof(struct sc_keystream) == 32 + SC_KS_BYTES, "ABI: sc_keystream");
 #endif
 
 #endif /* SWIFTCALL_ABI_H */

@@ -11,6 +11,7 @@
 
 #include "datapath/aes_tables.h"
 #include "datapath/ghash_table.h"
+#include "datapath/keystream.h"
 #include "swiftcall_bpf.skel.h"
 
 namespace swiftcall::datapath {
@@ -98,6 +99,18 @@ struct KernelDatapath::Impl {
     swiftcall_bpf* skel = nullptr;
     std::map<std::string, int> links;  // ifname -> tcx link fd (or -1: clsact)
     std::map<std::string, unsigned> clsact;
+    struct LegKeys {
+        uint32_t ssrc;
+        std::unique_ptr<KeystreamMaker> maker;
+    };
+    std::map<uint32_t, LegKeys> leg_keys;
+
+    void drop_keystreams(uint32_t leg_id) {
+        for (uint32_t slot = 0; slot < SC_KS_SLOTS; ++slot) {
+            sc_ks_key k{leg_id, slot};
+            bpf_map_delete_elem(fd(skel->maps.sc_keystreams), &k);
+        }
+    }
 
     ~Impl() {
         for (auto& [name, fd] : links)
@@ -223,6 +236,10 @@ void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
 
 void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
     auto v = std::make_unique<sc_leg>(make_leg_value(leg));
+    // Keystreams of a previous key must be gone before the new key is
+    // visible; in between the program computes the keystream itself.
+    if (impl_->leg_keys.count(leg_id)) impl_->drop_keystreams(leg_id);
+    impl_->leg_keys[leg_id] = {leg.ssrc, std::make_unique<KeystreamMaker>(leg.out)};
     check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id, v.get(), BPF_ANY),
           "set leg");
 }
@@ -236,9 +253,27 @@ void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
     if (!enabled) synchronize();
 }
 
+void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index,
+                                        uint32_t count) {
+    auto it = impl_->leg_keys.find(leg_id);
+    if (it == impl_->leg_keys.end()) throw DatapathError("prefill: unknown leg");
+    if (count > SC_KS_SLOTS) count = SC_KS_SLOTS;
+    auto ks = std::make_unique<sc_keystream>();
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint64_t index = (first_out_index + i) & 0xffffffffffffULL;
+        it->second.maker->fill(it->second.ssrc, index, *ks);
+        sc_ks_key k{leg_id, uint32_t(index % SC_KS_SLOTS)};
+        check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_keystreams), &k, ks.get(),
+                                  BPF_ANY),
+              "prefill keystream");
+    }
+}
+
 void KernelDatapath::remove_leg(uint32_t leg_id) {
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id);
     synchronize();
+    impl_->drop_keystreams(leg_id);
+    impl_->leg_keys.erase(leg_id);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id);
 }
 
@@ -261,6 +296,7 @@ LegCounters KernelDatapath::leg_counters(uint32_t leg_id) const {
         c.packets += p.packets;
         c.bytes += p.bytes;
         c.errors += p.errors;
+        c.keystream_hits += p.ks_hits;
     }
     return c;
 }

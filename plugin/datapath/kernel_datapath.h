@@ -11,6 +11,7 @@
 // could still see the leg has finished (RCU grace period).
 //
 // No Janus, GLib or libbpf types in this header: the plugin includes it.
+// Not thread-safe: call it from one control thread.
 #pragma once
 
 #include <array>
@@ -58,6 +59,7 @@ struct LegParams {
 
 struct LegCounters {
     uint64_t packets = 0, bytes = 0, errors = 0;
+    uint64_t keystream_hits = 0;  // clones that used a prefilled keystream
 };
 
 struct ForwardedWindow {
@@ -92,6 +94,11 @@ public:
 
     void set_leg(uint32_t leg_id, const LegParams& leg);
     void set_leg_enabled(uint32_t leg_id, bool enabled);
+    // Writes user-space (AES-NI) keystreams for out indices [first, first +
+    // count), count <= SC_KS_SLOTS, so the program XORs instead of running
+    // AES for them. Optional: without it the program computes the keystream.
+    // Out index = publisher index + the leg's index_delta.
+    void prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count);
     // After return, no clone is sent for this leg any more.
     void remove_leg(uint32_t leg_id);
 

@@ -30,7 +30,7 @@ const char* profile_name(uint16_t p) {
 // Runs `seqs` through the program and checks every clone of every leg.
 void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
              const std::vector<uint16_t>& seqs, const std::vector<size_t>& sizes,
-             uint64_t index_delta) {
+             uint64_t index_delta, bool prefill = false) {
     auto& d = datapath();
     const uint32_t ssrc = fresh_ssrc();
     const auto pub_key = master(in_profile, 1);
@@ -49,6 +49,9 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         ++port;
     }
     d.set_stream_legs(kPublisher, ssrc, ids);
+    if (prefill)
+        for (auto id : ids)
+            d.prefill_keystreams(id, seqs.front() + index_delta, uint32_t(seqs.size()));
     lab().drain();
 
     uint64_t roc = 0;
@@ -83,6 +86,8 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
             CHECK(buf == expected_plain(rtp, l.params, (roc << 16) | seq));
         }
     }
+    for (auto& [port, l] : legs)
+        CHECK(d.leg_counters(l.id).keystream_hits == (prefill ? seqs.size() : 0));
 }
 
 const std::vector<size_t> kSizes = {0, 1, 100, 1100, 1200};
@@ -129,4 +134,11 @@ TEST_CASE("CM-80 publisher to GCM-256 subscriber (the Chromium case), ROC wrap",
     run_kat(SC_PROFILE_AES128_CM_SHA1_80,
             {SC_PROFILE_AEAD_AES_256_GCM, SC_PROFILE_AEAD_AES_128_GCM}, seq_run(65530, 12), kSizes,
             0);
+}
+
+TEST_CASE("keystreams prefilled in user space give the same clones for every profile", "[bpf][kat]") {
+    const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32,
+                                       SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
+    run_kat(SC_PROFILE_AES128_CM_SHA1_80, all, seq_run(65530, 12), kSizes, 0, true);
+    run_kat(SC_PROFILE_AEAD_AES_256_GCM, all, seq_run(900, 10), kSizes, 1000, true);
 }
