@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# test.sh — README command 2 and what CI runs (.ci/run): install what is
+# missing, build, run the whole ctest suite (unit, bpf, e2e with real Janus +
+# aiortc, browser with Chromium on the stock demo, packaging). Exits non-zero
+# on any failure. As root on Debian 12.
+#
+# Environment: SC_BUILD_DIR (default <repo>/build), SC_JOBS (build jobs,
+# default 2), SC_CTEST_ARGS (extra ctest arguments, e.g. "-L e2e"),
+# SC_ORACLE=1 to also run e2e/browser tests against the stock VideoRoom.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${SC_BUILD_DIR:-$repo/build}
+jobs=${SC_JOBS:-2}
+
+bash "$repo/scripts/install-deps.sh"
+
+oracle=OFF
+[ "${SC_ORACLE:-0}" = 1 ] && oracle=ON
+cmake -S "$repo" -B "$build" -DSWIFTCALL_ORACLE_TESTS=$oracle
+cmake --build "$build" -j "$jobs"
+
+cd "$build"
+# shellcheck disable=SC2086
+ctest --output-on-failure ${SC_CTEST_ARGS:-}
