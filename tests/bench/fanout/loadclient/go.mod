@@ -1,0 +1,3 @@
+module fanoutload
+
+go 1.19

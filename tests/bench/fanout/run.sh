@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# run.sh — fan-out benchmark: stock VideoRoom vs SwiftCall (user path, kernel
+# path), one publisher (VP8 ~1.5 Mbps + Opus) and N real DTLS-SRTP pion
+# subscribers, N swept upwards until loss > 1 % or the machine saturates.
+#
+#   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400]
+#                             [--modes stock,user,kernel] [--window SEC]
+#                             [--out DIR] [--build-dir DIR]
+#
+# --smoke   N = 5 per mode, short window; exits non-zero unless every mode
+#           delivers > 95 % of the packets (CI).
+# Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
+# results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
+# Needs root (network namespaces). Every process and namespace it starts is
+# stopped on exit, including Ctrl-C.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+envsh=$repo/scripts/janus-env.sh
+
+smoke=0
+steps=10,50,100,200,400
+modes=stock,user,kernel
+window=10
+warmup=3
+out=
+build_dir=${SC_BUILD_DIR:-$repo/build-bench}
+prefix=scfan
+id_base=${SC_BENCH_ID:-40}
+cores=$(nproc)
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        --smoke) smoke=1; shift ;;
+        --steps) steps=$2; shift 2 ;;
+        --modes) modes=$2; shift 2 ;;
+        --window) window=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --build-dir) build_dir=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+if [ $smoke = 1 ]; then
+    steps=5; window=6; warmup=2
+fi
+[ -n "$out" ] || out=$repo/results/bench-$(date -u +%Y%m%d-%H%M%S)$([ $smoke = 1 ] && echo -smoke || true)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+say() { echo "bench: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
+for tool in janus go gst-launch-1.0 python3 cmake; do
+    command -v $tool >/dev/null || die "$tool missing: run scripts/install-deps.sh (packages: see tests/bench/fanout/README.md)"
+done
+# Debian's python3 (a pyenv shim may shadow it and lacks python3-matplotlib).
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+$py -c 'import matplotlib' 2>/dev/null || die "python3-matplotlib missing ($py)"
+[ -d /usr/share/gocode/src/github.com/pion/webrtc ] || die "golang-github-pion-webrtc.v3-dev missing"
+
+# ---- clean stop of everything we start --------------------------------------
+client_pid=
+cur_id=
+bpf_stats_old=
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "$client_pid" ] && kill -0 "$client_pid" 2>/dev/null; then
+        kill -TERM "$client_pid" 2>/dev/null || true
+        for _ in $(seq 30); do kill -0 "$client_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$client_pid" 2>/dev/null || true
+    fi
+    if [ -n "$cur_id" ]; then
+        SC_STATE_DIR=$out/.state-$cur_id bash "$envsh" stop --prefix $prefix --id "$cur_id" >/dev/null 2>&1 || true
+    fi
+    if [ -n "$bpf_stats_old" ]; then sysctl -qw kernel.bpf_stats_enabled="$bpf_stats_old" || true; fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
+# ---- build: plugin, load client, media clip ---------------------------------
+if [[ ,$modes, == *,user,* || ,$modes, == *,kernel,* ]]; then
+    say "building libjanus_swiftcall.so in $build_dir"
+    { cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+        cmake --build "$build_dir" -j"$cores" --target janus_swiftcall >/dev/null; } ||
+        die "plugin build failed (cmake --build $build_dir --target janus_swiftcall)"
+fi
+client=$out/bin/fanoutload
+say "building the load client (pion/webrtc v3, GOPATH mode, offline)"
+gopath=$out/.gopath
+mkdir -p "$gopath/src/fanoutload" "$out/bin"
+cp "$here"/loadclient/*.go "$here"/loadclient/go.mod "$gopath/src/fanoutload/"
+(cd "$gopath/src/fanoutload" && GO111MODULE=off GOPATH=$gopath:/usr/share/gocode \
+    GOCACHE=${GOCACHE:-/tmp/scfan-gocache} go build -o "$client" .) || die "load client build failed"
+
+media=$out/media
+if [ ! -f "$media/v00299.vp8" ]; then
+    say "encoding the clip: VP8 640x480 30 fps CBR 1.5 Mbps (keyframe every 30), Opus 48 kbps"
+    mkdir -p "$media"
+    gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=5 num-buffers=300 \
+        ! video/x-raw,width=640,height=480,framerate=30/1 \
+        ! vp8enc target-bitrate=1500000 end-usage=cbr keyframe-max-dist=30 deadline=1 threads=1 \
+        ! multifilesink location="$media/v%05d.vp8"
+    gst-launch-1.0 -q audiotestsrc wave=pink-noise num-buffers=500 samplesperbuffer=960 \
+        ! audio/x-raw,rate=48000,channels=2 ! opusenc bitrate=48000 frame-size=20 \
+        ! multifilesink location="$media/a%05d.opus"
+fi
+
+# BPF run time per program is only counted while bpf_stats is on.
+bpf_stats_old=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo "")
+[ -n "$bpf_stats_old" ] && sysctl -qw kernel.bpf_stats_enabled=1
+
+# ---- one mode ----------------------------------------------------------------
+# Restart the instance's Janus after adding `datapath = "<dp>"` to the plugin
+# config. Stopgap: scripts/janus-env.sh has no --datapath option yet; when it
+# grows one, run_mode passes it instead and this is not used.
+set_datapath() {
+    local state=$1 dp=$2 ns_j=$3 url=$4
+    local jcfg=$state/conf/janus.plugin.swiftcall.jcfg
+    sed -i "0,/^general: {/s//general: {\n\tdatapath = \"$dp\"/" "$jcfg"
+    local pid
+    pid=$(cat "$state/janus.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    : > "$state/janus.log"
+    ip netns exec "$ns_j" setsid janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
+        -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null &
+    echo $! > "$state/janus.pid"
+    for _ in $(seq 150); do
+        ip netns exec "$ns_j" curl -fsS -m 1 "$url/info" 2>/dev/null | grep -q '"janus.plugin.swiftcall"' && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+run_mode() {
+    local mode=$1 idx=$2 label env_mode dp=""
+    case $mode in
+        stock) label=stock-videoroom; env_mode=stock ;;
+        user) label=swiftcall-user; env_mode=swiftcall; dp=user ;;
+        kernel) label=swiftcall-kernel; env_mode=swiftcall; dp=kernel ;;
+        *) die "unknown mode $mode (stock|user|kernel)" ;;
+    esac
+    local id=$((id_base + idx)) state=$out/.state-$((id_base + idx))
+    local opts=(--prefix $prefix --id $id --mode $env_mode --event-loops "$cores"
+        --build-dir "$build_dir")
+    local native_dp=0
+    if [ -n "$dp" ] && grep -q -- '--datapath' "$envsh"; then opts+=(--datapath "$dp"); native_dp=1; fi
+    say "[$label] starting Janus (event_loops=$cores) in namespace $prefix${id}j"
+    cur_id=$id
+    local envout
+    envout=$(SC_STATE_DIR=$state bash "$envsh" start "${opts[@]}") || die "[$label] janus-env start failed"
+    local SC_NS_JANUS SC_NS_CLIENT SC_CLIENT_IP SC_JANUS_URL SC_PACKAGE SC_JANUS_PID
+    eval "$(printf '%s\n' "$envout" | grep -E '^SC_(NS_JANUS|NS_CLIENT|CLIENT_IP|JANUS_URL|PACKAGE|JANUS_PID)=')"
+    if [ -n "$dp" ] && [ $native_dp = 0 ]; then
+        set_datapath "$state" "$dp" "$SC_NS_JANUS" "$SC_JANUS_URL" || die "[$label] Janus did not restart with datapath=$dp"
+        SC_JANUS_PID=$(cat "$state/janus.pid")
+    fi
+    # What the plugin itself says about its datapath goes into the results.
+    local dpline
+    dpline=$(grep -o 'datapath=.*' "$state/janus.log" | head -n1 || true)
+    [ -n "$dp" ] && say "[$label] plugin reports: ${dpline:-no datapath line in the log}"
+    printf '{"mode":"%s","meta":true,"datapath_log":"%s","event_loops":%s}\n' \
+        "$label" "$(printf '%s' "$dpline" | sed 's/["\\]/ /g')" "$cores" >> "$out/results.jsonl"
+
+    local rc=0
+    local extra=()
+    [ $smoke = 1 ] && extra+=(-min-delivered 0.95)
+    ip netns exec "$SC_NS_CLIENT" "$client" -url "$SC_JANUS_URL" -plugin "$SC_PACKAGE" \
+        -ip "$SC_CLIENT_IP" -media "$media" -janus-pid "$SC_JANUS_PID" -janus-netns "$SC_NS_JANUS" -label "$label" \
+        -steps "$steps" -window "${window}s" -warmup "${warmup}s" "${extra[@]}" \
+        >> "$out/results.jsonl" &
+    client_pid=$!
+    wait $client_pid || rc=$?
+    client_pid=
+    cp "$state/janus.log" "$out/janus-$label.log" 2>/dev/null || true
+    SC_STATE_DIR=$state bash "$envsh" stop --prefix $prefix --id $id >/dev/null 2>&1 || true
+    cur_id=
+    return $rc
+}
+
+say "results in $out"
+t0=$(date +%s)
+fail=0
+idx=0
+IFS=, read -r -a mode_list <<< "$modes"
+for m in "${mode_list[@]}"; do
+    run_mode "$m" $idx || { say "[$m] load client exited with status $?"; fail=1; }
+    idx=$((idx + 1))
+done
+say "sweep took $(( $(date +%s) - t0 )) s"
+
+report_args=("$out")
+[ $smoke = 1 ] && report_args+=(--smoke)
+$py "$here/report.py" "${report_args[@]}" || fail=1
+exit $fail
