@@ -124,7 +124,7 @@ struct KernelDatapath::Impl {
 KernelDatapath::KernelDatapath(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KernelDatapath::~KernelDatapath() = default;
 
-std::unique_ptr<KernelDatapath> KernelDatapath::open() {
+std::unique_ptr<KernelDatapath> KernelDatapath::open(const OpenOptions& options) {
     auto impl = std::make_unique<Impl>();
     impl->skel = swiftcall_bpf__open();
     if (!impl->skel) throw DatapathError(errstr("open BPF skeleton", errno));
@@ -138,6 +138,7 @@ std::unique_ptr<KernelDatapath> KernelDatapath::open() {
         const_cast<uint32_t*>(ro->sc_sbox)[i] = t.sbox[i];
         const_cast<__u64*>(ro->sc_gcm_r8)[i] = ghash_reduction_table()[i];
     }
+    ro->sc_bench_allow_replay = options.bench_allow_replay ? 1 : 0;
     int rc = swiftcall_bpf__load(impl->skel);
     if (rc) throw DatapathError(errstr("load/verify BPF program", rc));
     return std::unique_ptr<KernelDatapath>(new KernelDatapath(std::move(impl)));

@@ -68,9 +68,15 @@ struct ForwardedWindow {
     bool forwarded(uint64_t index) const;
 };
 
+struct OpenOptions {
+    // Benchmarks only: the program accepts replayed packets, so that one
+    // packet can be run repeatedly. Never set this in the plugin.
+    bool bench_allow_replay = false;
+};
+
 class KernelDatapath {
 public:
-    static std::unique_ptr<KernelDatapath> open();
+    static std::unique_ptr<KernelDatapath> open(const OpenOptions& options = {});
     ~KernelDatapath();
     KernelDatapath(const KernelDatapath&) = delete;
     KernelDatapath& operator=(const KernelDatapath&) = delete;

@@ -9,9 +9,15 @@
 
 namespace sctest {
 
+namespace {
+dp::OpenOptions g_options;
+}
+
+void set_datapath_options(const dp::OpenOptions& o) { g_options = o; }
+
 dp::KernelDatapath& datapath() {
     static std::unique_ptr<dp::KernelDatapath> d = [] {
-        auto p = dp::KernelDatapath::open();
+        auto p = dp::KernelDatapath::open(g_options);
         dp::UdpTuple t;
         inet_pton(AF_INET, "127.0.1.2", t.saddr.data());
         inet_pton(AF_INET, "127.0.1.1", t.daddr.data());

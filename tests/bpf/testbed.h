@@ -19,6 +19,7 @@ constexpr uint16_t kPubPort = 4000;   // 127.0.1.2:4000 (publisher) -> 127.0.1.1
 constexpr uint16_t kJanusPort = 5000;
 
 dp::KernelDatapath& datapath();  // loaded once, flow kPublisher configured
+void set_datapath_options(const dp::OpenOptions& o);  // before the first datapath()
 VethLab& lab();
 
 dp::SrtpMaster master(uint16_t profile, uint8_t seed);

