@@ -252,6 +252,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
     if (!l2l4)
         goto error;
     new_len = l2l4 + srtp_len;
+    s->modified = 1;
     if (new_len != s->cur_len) {
         if (bpf_skb_change_tail(skb, new_len, 0))
             goto error;

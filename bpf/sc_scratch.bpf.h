@@ -32,6 +32,7 @@ struct sc_scratch {
     __u64 in_index;
     __u32 clones;
     __u32 leg_errors;
+    __u32 modified; /* the frame was rewritten: restore it even if no clone left */
 };
 
 struct {

@@ -182,6 +182,7 @@ int swiftcall_ingress(struct __sk_buff *skb)
     s->srtp_len = p.srtp_len;
     s->clones = 0;
     s->leg_errors = 0;
+    s->modified = 0;
 
     r = sc_verify_and_decrypt(skb, skey.publisher_id, skey.ssrc);
     if (r != SC_R_MAX) {
@@ -199,7 +200,7 @@ int swiftcall_ingress(struct __sk_buff *skb)
             sc_forward_leg(skb, legs->leg_id[i]);
         }
     }
-    if (s->clones)
+    if (s->modified)
         sc_restore(skb, s);
     if (s->clones && !s->leg_errors) {
         sc_count(SC_R_FORWARDED);

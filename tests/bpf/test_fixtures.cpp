@@ -171,3 +171,18 @@ TEST_CASE("disabled leg gets no clone", "[bpf][fixtures]") {
     d.set_leg_enabled(id, true);
     expect({"re-enabled leg", frame(s.srtp()), 0, 1, SC_R_FORWARDED});
 }
+
+TEST_CASE("a leg whose clone cannot be sent still leaves the original unchanged", "[bpf][fixtures]") {
+    Stream s;
+    auto& d = datapath();
+    const uint32_t broken = fresh_leg_id(), good = fresh_leg_id();
+    auto leg = leg_to(7002, SC_PROFILE_AES128_CM_SHA1_32, 6, 0x79);
+    leg.ifindex = 0x7ffff;  // no such interface: bpf_clone_redirect fails
+    d.set_leg(broken, leg);
+    d.set_leg(good, leg_to(7003, SC_PROFILE_AES128_CM_SHA1_80, 7, 0x7a));
+    d.set_stream_legs(kPublisher, s.ssrc, {broken});
+    expect({"only a failing leg", frame(s.srtp()), 0, 0, SC_R_LEG_ERROR});
+    d.set_stream_legs(kPublisher, s.ssrc, {good, broken});
+    expect({"good leg then failing leg", frame(s.srtp()), 0, 1, SC_R_LEG_ERROR});
+    CHECK(d.leg_counters(broken).errors == 2);
+}
