@@ -122,8 +122,7 @@ cleanup() {
             ip netns del "$n" 2>/dev/null || true
         fi
     done
-    ip link del "$if_h" 2>/dev/null || true
-    ip route del "$host_j_ip/32" 2>/dev/null || true
+    drop_host_link
 }
 
 # Narrow lo's catch-all 127/8 local route so other 127.x addresses go out of
@@ -151,19 +150,52 @@ make_topology() {
     ip netns exec "$ns_j" ip link set "$if_j" up
     ip netns exec "$ns_c" ip link set "$if_c" up
     if [ "$host_link" = 1 ]; then
-        # Root side gets 127.0.N.254 and a /32 route to Janus's .253 (more
-        # specific than lo's 127/8 is not enough: local table wins, so the
-        # route goes into the local table's view via a rule-free /32 host
-        # route in main plus route_localnet; the browser talks to .253).
-        ip link add "$if_h" type veth peer name "$if_hj" netns "$ns_j"
-        sysctl -qw "net.ipv4.conf.$if_h.route_localnet=1"
-        ip netns exec "$ns_j" sysctl -qw "net.ipv4.conf.$if_hj.route_localnet=1"
-        ip addr add "$host_ip/32" dev "$if_h"
-        ip netns exec "$ns_j" ip addr add "$host_j_ip/32" dev "$if_hj"
-        ip link set "$if_h" up
-        ip netns exec "$ns_j" ip link set "$if_hj" up
-        ip netns exec "$ns_j" ip route add "$host_ip/32" dev "$if_hj" src "$host_j_ip"
-        ip route add "$host_j_ip/32" dev "$if_h" src "$host_ip"
+        make_host_link
+    fi
+}
+
+# --host-link (demo.sh): a browser in the root namespace must reach Janus.
+# Root gets 127.0.N.254 on its veth end, Janus 127.0.N.253 on the other. In
+# the root namespace the kernel's "lookup local" rule (pref 0) would deliver
+# every 127/8 destination to lo, so that rule is moved to pref 100 (same
+# semantics for everything else; the usual VRF arrangement) and a pref 10
+# rule sends exactly 127.0.N.253 through the main table to our veth. Janus's
+# namespace learns routes back to the root namespace's own addresses only
+# (a browser may source its checks from any of them); nothing beyond this
+# machine is reachable from it.
+make_host_link() {
+    ip link add "$if_h" type veth peer name "$if_hj" netns "$ns_j"
+    sysctl -qw "net.ipv4.conf.$if_h.route_localnet=1"
+    sysctl -qw "net.ipv4.conf.$if_h.rp_filter=0"
+    ip netns exec "$ns_j" sysctl -qw "net.ipv4.conf.$if_hj.route_localnet=1"
+    ip netns exec "$ns_j" sysctl -qw "net.ipv4.conf.$if_hj.rp_filter=0"
+    ip netns exec "$ns_j" sysctl -qw "net.ipv4.conf.all.rp_filter=0"
+    ip addr add "$host_ip/32" dev "$if_h"
+    ip netns exec "$ns_j" ip addr add "$host_j_ip/32" dev "$if_hj"
+    ip link set "$if_h" up
+    ip netns exec "$ns_j" ip link set "$if_hj" up
+    ip netns exec "$ns_j" ip route add "$host_ip/32" dev "$if_hj" src "$host_j_ip"
+    local a
+    for a in $(ip -4 -o addr show | awk '{print $4}' | cut -d/ -f1 | grep -v '^127\.'); do
+        ip netns exec "$ns_j" ip route add "$a/32" via "$host_ip" dev "$if_hj" onlink src "$host_j_ip" 2>/dev/null || true
+    done
+    if ip rule show pref 0 | grep -q 'lookup local'; then
+        ip rule add pref 100 lookup local
+        ip rule del pref 0 lookup local
+        touch "$state/moved-local-rule"
+    fi
+    ip rule add pref 10 to "$host_j_ip/32" lookup main
+    ip route add "$host_j_ip/32" dev "$if_h" src "$host_ip"
+}
+
+drop_host_link() {
+    ip rule del pref 10 to "$host_j_ip/32" lookup main 2>/dev/null || true
+    ip route del "$host_j_ip/32" 2>/dev/null || true
+    ip link del "$if_h" 2>/dev/null || true
+    if [ -f "$state/moved-local-rule" ]; then
+        ip rule show pref 0 | grep -q 'lookup local' || ip rule add pref 0 lookup local
+        ip rule del pref 100 lookup local 2>/dev/null || true
+        rm -f "$state/moved-local-rule"
     fi
 }
 
@@ -227,6 +259,8 @@ admin: {
 cors: {
 }
 EOF
+    local enforce=$janus_ip
+    [ "$host_link" = 1 ] && enforce="$janus_ip,$host_j_ip"
     local loops=""
     [ "$event_loops" -gt 0 ] && loops="event_loops = $event_loops"
     cat > "$conf/janus.jcfg" <<EOF
@@ -250,7 +284,7 @@ media: {
 	rtp_port_range = "20000-40000"
 }
 nat: {
-	ice_enforce_list = "$janus_ip"
+	ice_enforce_list = "$enforce"
 	ice_lite = false
 }
 plugins: {

@@ -29,9 +29,13 @@ const env = (k) => {
   if (!process.env[k]) throw new Error(`${k} not set: run under tests/harness/with-janus.sh`);
   return process.env[k];
 };
-const nsJanus = env('SC_NS_JANUS');
-const janusIp = env('SC_JANUS_IP');
-const state = env('SC_STATE');
+// SC_DEMO_URL=http://localhost:8000 checks a running scripts/demo.sh instead
+// (Chromium then runs wherever this script runs, normally the root namespace).
+const demoUrl = process.env.SC_DEMO_URL || '';
+const nsJanus = demoUrl ? '' : env('SC_NS_JANUS');
+const janusIp = demoUrl ? '' : env('SC_JANUS_IP');
+const state = demoUrl ? '' : env('SC_STATE');
+const base = demoUrl || `http://${janusIp}:8000`;
 const mode = process.env.SC_MODE || '?';
 const webPort = 8000;
 const room = process.env.SC_ROOM || '1234';
@@ -93,7 +97,7 @@ async function openDemo(browser, name, query, log) {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') log.push(`${name} console: ${m.text()}`); });
   page.on('pageerror', (e) => log.push(`${name} pageerror: ${e.message}`));
-  await page.goto(`http://${janusIp}:${webPort}/videoroomtest.html?room=${room}${query}`);
+  await page.goto(`${base}/videoroomtest.html?room=${room}${query}`);
   await page.click('#start');
   await page.waitForSelector('#username', { state: 'visible', timeout: 30000 });
   await page.fill('#username', name);
@@ -102,16 +106,19 @@ async function openDemo(browser, name, query, log) {
 }
 
 async function main() {
-  const demos = path.join(state, 'demos');
-  execFileSync('sh', [path.join(__dirname, '..', 'harness', 'prepare-demos.sh'), demos]);
-  // The static server lives in the Janus namespace, on Janus's address.
-  const server = spawn('ip', ['netns', 'exec', nsJanus, '/usr/bin/python3', '-m', 'http.server',
-    String(webPort), '--bind', janusIp, '--directory', demos], { stdio: 'ignore' });
+  let server = null;
+  if (!demoUrl) {
+    const demos = path.join(state, 'demos');
+    execFileSync('sh', [path.join(__dirname, '..', 'harness', 'prepare-demos.sh'), demos]);
+    // The static server lives in the Janus namespace, on Janus's address.
+    server = spawn('ip', ['netns', 'exec', nsJanus, '/usr/bin/python3', '-m', 'http.server',
+      String(webPort), '--bind', janusIp, '--directory', demos], { stdio: 'ignore' });
+  }
   const log = [];
   let browser;
   try {
     await waitFor('demo web server', async () => {
-      try { return { ok: (await get(`http://${janusIp}:${webPort}/videoroomtest.html`)) === 200 }; } catch (e) { return { ok: false, e: e.message }; }
+      try { return { ok: (await get(`${base}/videoroomtest.html`)) === 200 }; } catch (e) { return { ok: false, e: e.message }; }
     }, 15000);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -145,7 +152,7 @@ async function main() {
     console.log(`PASS [${mode}]`);
   } finally {
     if (browser) await browser.close().catch(() => {});
-    server.kill('SIGTERM');
+    if (server) server.kill('SIGTERM');
     if (log.length) console.log(log.slice(0, 20).join('\n'));
   }
 }
