@@ -94,6 +94,35 @@ host_ip=$net.254
 state=${SC_STATE_DIR:-/tmp/$prefix-$id}
 secret=sc-admin-$prefix$id
 
+# One instance per (prefix, id), also across users of this script (tests,
+# benchmark, demo, another agent's ctest): an atomic lock directory holds the
+# pid of the owner (the start process, then Janus). A live owner means "in
+# use": start exits with status 3 and touches nothing, so the caller can try
+# another id. A dead owner's lock is stale and is taken over.
+lock=/tmp/$prefix-$id.lock
+take_lock() {
+    local tries
+    for tries in 1 2; do
+        if mkdir "$lock" 2>/dev/null; then
+            echo $$ > "$lock/pid"
+            return 0
+        fi
+        local owner
+        owner=$(cat "$lock/pid" 2>/dev/null || true)
+        if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
+            log "instance $prefix$id is in use (pid $owner)"
+            exit 3
+        fi
+        [ -z "$owner" ] && sleep 0.5 && owner=$(cat "$lock/pid" 2>/dev/null || true)
+        if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
+            log "instance $prefix$id is in use (pid $owner)"
+            exit 3
+        fi
+        rm -rf "$lock"
+    done
+    die "cannot take $lock"
+}
+
 nsexists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 
 cleanup() {
@@ -324,12 +353,13 @@ EOF
 start() {
     [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
     command -v janus >/dev/null || die "janus is not installed (scripts/install-deps.sh)"
+    take_lock
     if nsexists "$ns_j" || nsexists "$ns_c"; then
-        log "instance $prefix$id exists already; stopping it first"
+        log "stale instance $prefix$id found; removing it first"
         cleanup
     fi
     mkdir -p "$state"
-    trap 'log "start failed; cleaning up"; cleanup' ERR INT TERM
+    trap 'log "start failed; cleaning up"; cleanup; rm -rf "$lock"' ERR INT TERM
     make_topology
     local pkg
     pkg=$(write_config)
@@ -339,6 +369,7 @@ start() {
     ip netns exec "$ns_j" setsid janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
         -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null &
     echo $! > "$state/janus.pid"
+    echo $! > "$lock/pid"
     local ok=0
     for _ in $(seq 150); do
         if ! kill -0 "$(cat "$state/janus.pid")" 2>/dev/null; then break; fi
@@ -350,6 +381,7 @@ start() {
         log "Janus did not come up with plugin $pkg; last log lines:"
         tail -n 30 "$state/janus.log" "$state/janus.stdout" >&2 || true
         cleanup
+        rm -rf "$lock"
         exit 1
     fi
     trap - ERR INT TERM
@@ -359,7 +391,7 @@ start() {
 
 case $cmd in
     start) start ;;
-    stop) cleanup; rm -rf "$state"; log "stopped $prefix$id" ;;
+    stop) cleanup; rm -rf "$state" "$lock"; log "stopped $prefix$id" ;;
     status) [ -f "$state/env" ] && cat "$state/env" || die "instance $prefix$id not running" ;;
     exec) exec ip netns exec "$ns_c" "$@" ;;
     jexec) exec ip netns exec "$ns_j" "$@" ;;

@@ -14,7 +14,25 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
 [ $# -gt 0 ] || { echo "usage: $0 [options] -- cmd..." >&2; exit 2; }
 
-out=$(bash "$envsh" start "${opts[@]}") || { echo "with-janus: janus-env start failed" >&2; exit 1; }
+# The instance id: --id N (default SC_ID or 0). When that instance is in use
+# (another run of the same test, another agent's ctest), the next ids are
+# tried, so concurrent suites never stop each other's Janus.
+id=${SC_ID:-0}
+rest=()
+i=0
+while [ $i -lt ${#opts[@]} ]; do
+    if [ "${opts[$i]}" = --id ]; then id=${opts[$((i + 1))]}; i=$((i + 2)); continue; fi
+    rest+=("${opts[$i]}"); i=$((i + 1))
+done
+for try in $(seq 0 40); do
+    cand=$(( (id + try * 97) % 254 ))
+    out=$(bash "$envsh" start "${rest[@]}" --id "$cand")
+    rc=$?
+    [ $rc = 3 ] && continue
+    break
+done
+[ $rc = 0 ] || { echo "with-janus: janus-env start failed (status $rc)" >&2; exit 1; }
+opts=("${rest[@]}" --id "$cand")
 state=$(printf '%s\n' "$out" | sed -n 's/^SC_STATE=//p')
 ns=$(printf '%s\n' "$out" | sed -n 's/^SC_NS_CLIENT=//p')
 stop() {
