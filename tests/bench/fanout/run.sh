@@ -3,7 +3,7 @@
 # path), one publisher (VP8 ~1.5 Mbps + Opus) and N real DTLS-SRTP pion
 # subscribers, N swept upwards until loss > 1 % or the machine saturates.
 #
-#   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400]
+#   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400,600,800]
 #                             [--modes stock,user,kernel] [--window SEC]
 #                             [--out DIR] [--build-dir DIR]
 #
@@ -20,7 +20,7 @@ repo=$(cd "$here/../../.." && pwd)
 envsh=$repo/scripts/janus-env.sh
 
 smoke=0
-steps=10,50,100,200,400
+steps=10,50,100,200,400,600,800
 modes=stock,user,kernel
 window=10
 warmup=3
@@ -173,7 +173,7 @@ run_mode() {
     local extra=()
     [ $smoke = 1 ] && extra+=(-min-delivered 0.95)
     ip netns exec "$SC_NS_CLIENT" "$client" -url "$SC_JANUS_URL" -plugin "$SC_PACKAGE" \
-        -ip "$SC_CLIENT_IP" -media "$media" -janus-pid "$SC_JANUS_PID" -janus-netns "$SC_NS_JANUS" -label "$label" \
+        -ip "$SC_CLIENT_IP" -media "$media" -janus-pid "$SC_JANUS_PID" -label "$label" \
         -steps "$steps" -window "${window}s" -warmup "${warmup}s" "${extra[@]}" \
         >> "$out/results.jsonl" &
     client_pid=$!

@@ -22,40 +22,43 @@ import (
 )
 
 type config struct {
-	url, pkg, localIP, media, janusPid, label, bpfNetns string
-	steps                                                []int
-	warmup, window                                       time.Duration
-	fps, joinConcurrency                                 int
-	maxLoss, maxBusy, minDelivered                       float64
+	url, pkg, localIP, media, janusPid, label string
+	steps                                     []int
+	warmup, window                            time.Duration
+	fps, joinConcurrency                      int
+	maxLoss, maxBusy, minDelivered            float64
 }
 
 type stepResult struct {
-	Mode           string  `json:"mode"`
-	N              int     `json:"n"`
-	JoinSeconds    float64 `json:"join_s"`
-	WindowSeconds  float64 `json:"window_s"`
-	PubPPS         float64 `json:"pub_pps"`
-	PubKbps        float64 `json:"pub_kbps"`
-	Sent           uint64  `json:"sent"`
-	Expected       uint64  `json:"expected"`
-	Delivered      uint64  `json:"delivered"`
-	DeliveredRatio float64 `json:"delivered_ratio"`
-	Loss           float64 `json:"loss"`
-	SeqGaps        uint64  `json:"seq_gaps"`
-	SubsSilent     int     `json:"subs_silent"`
-	LatP50Us       float64 `json:"lat_p50_us"`
-	LatP99Us       float64 `json:"lat_p99_us"`
-	JanusCPU       float64 `json:"janus_cpu_pct"`
-	MachineCPU     float64 `json:"machine_cpu_pct"`
-	SoftirqCPU     float64 `json:"softirq_cpu_pct"`
-	ClientCPU      float64 `json:"client_cpu_pct"`
-	Cores          int     `json:"cores"`
-	FwdPPS         float64 `json:"fwd_pps"`
-	JanusUsPerFwd  float64 `json:"janus_us_per_fwd"`
-	SfuUsPerFwd    float64 `json:"sfu_us_per_fwd"`
-	BpfNsPerFwd    float64 `json:"bpf_ns_per_fwd"` // -1: no program loaded
-	BpfRunCnt      uint64  `json:"bpf_run_cnt"`
-	Stop           string  `json:"stop,omitempty"`
+	Mode             string  `json:"mode"`
+	N                int     `json:"n"`
+	JoinSeconds      float64 `json:"join_s"`
+	WindowSeconds    float64 `json:"window_s"`
+	PubPPS           float64 `json:"pub_pps"`
+	PubKbps          float64 `json:"pub_kbps"`
+	Sent             uint64  `json:"sent"`
+	Expected         uint64  `json:"expected"`
+	Delivered        uint64  `json:"delivered"`
+	DeliveredRatio   float64 `json:"delivered_ratio"`
+	Loss             float64 `json:"loss"`
+	SeqGaps          uint64  `json:"seq_gaps"`
+	SeqDups          uint64  `json:"seq_dups"`
+	SubsSilent       int     `json:"subs_silent"`
+	TracksPerSub     float64 `json:"tracks_per_sub"`
+	LatP50Us         float64 `json:"lat_p50_us"`
+	LatP99Us         float64 `json:"lat_p99_us"`
+	JanusCPU         float64 `json:"janus_cpu_pct"`
+	MachineCPU       float64 `json:"machine_cpu_pct"`
+	SoftirqCPU       float64 `json:"softirq_cpu_pct"`
+	ClientCPU        float64 `json:"client_cpu_pct"`
+	Cores            int     `json:"cores"`
+	FwdPPS           float64 `json:"fwd_pps"`
+	JanusUsPerFwd    float64 `json:"janus_us_per_fwd"`
+	SfuUsPerFwd      float64 `json:"sfu_us_per_fwd"`       // machine busy minus load client
+	JanusBpfUsPerFwd float64 `json:"janus_bpf_us_per_fwd"` // Janus process + its BPF programs
+	BpfNsPerFwd      float64 `json:"bpf_ns_per_fwd"`       // -1: no program loaded
+	BpfRunCnt        uint64  `json:"bpf_run_cnt"`
+	Stop             string  `json:"stop,omitempty"`
 }
 
 var stderrIsTTY = func() bool {
@@ -85,6 +88,8 @@ func newAPI(localIP net.IP) *webrtc.API {
 	se.SetIPFilter(func(ip net.IP) bool { return ip.Equal(localIP) })
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	// Duplicates must reach the counters, not be dropped silently.
+	se.DisableSRTPReplayProtection(true)
 	// No interceptors: subscribers send no NACK, so every loss is counted
 	// as lost, and no RTCP work is added to the client.
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
@@ -171,6 +176,7 @@ func (b *bench) addSubscriber() error {
 	}
 	s := &subscriber{pc: pc, handle: h}
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		atomic.AddInt32(&s.tracks, 1)
 		go s.onTrack(t, b.table, &b.window, &b.hist)
 	})
 	b.mu.Lock()
@@ -252,6 +258,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	for _, s := range b.subs {
 		atomic.StoreUint64(&s.st.recvWin[slot], 0)
 		atomic.StoreUint64(&s.st.gaps[slot], 0)
+		atomic.StoreUint64(&s.st.dups[slot], 0)
 	}
 	b.mu.Unlock()
 	atomic.StoreUint64(&b.pub.sentWin[slot], 0)
@@ -261,7 +268,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	j0 := procCPUSeconds(b.cfg.janusPid)
 	c0 := procCPUSeconds("self")
 	m0 := readMachineCPU()
-	bn0, bc0, _ := bpfStats(b.cfg.bpfNetns)
+	bn0, bc0, _ := bpfStats(b.cfg.janusPid)
 	t0 := time.Now()
 	atomic.StoreInt32(&b.window, w)
 	for end := t0.Add(b.cfg.window); time.Now().Before(end); {
@@ -273,7 +280,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	j1 := procCPUSeconds(b.cfg.janusPid)
 	c1 := procCPUSeconds("self")
 	m1 := readMachineCPU()
-	bn1, bc1, bpfOK := bpfStats(b.cfg.bpfNetns)
+	bn1, bc1, bpfOK := bpfStats(b.cfg.janusPid)
 	pubBytes1 := atomic.LoadUint64(&b.pub.bytes)
 	pubAll1 := atomic.LoadUint64(&b.pub.sentAll)
 	// Packets of the window still in flight arrive within this grace time;
@@ -288,9 +295,11 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	for _, s := range b.subs {
 		r.Delivered += atomic.LoadUint64(&s.st.recvWin[slot])
 		r.SeqGaps += atomic.LoadUint64(&s.st.gaps[slot])
+		r.SeqDups += atomic.LoadUint64(&s.st.dups[slot])
 		if atomic.LoadInt64(&s.st.firstAt) == 0 {
 			r.SubsSilent++
 		}
+		r.TracksPerSub += float64(atomic.LoadInt32(&s.tracks)) / float64(len(b.subs))
 	}
 	b.mu.Unlock()
 	r.Expected = r.Sent * uint64(n)
@@ -316,12 +325,14 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	if fwd > 0 {
 		r.JanusUsPerFwd = (j1 - j0) * 1e6 / fwd
 		r.SfuUsPerFwd = (r.MachineCPU - r.ClientCPU) / 100 * el * 1e6 / fwd
+		r.JanusBpfUsPerFwd = r.JanusUsPerFwd
 	}
 	r.BpfNsPerFwd = -1
 	if bpfOK {
 		r.BpfRunCnt = bc1 - bc0
 		if fwd > 0 {
 			r.BpfNsPerFwd = float64(bn1-bn0) / fwd
+			r.JanusBpfUsPerFwd += r.BpfNsPerFwd / 1000
 		}
 	}
 	return r
@@ -380,8 +391,7 @@ func main() {
 	flag.StringVar(&cfg.media, "media", "", "folder with v*.vp8 (one VP8 frame each) and a*.opus (one Opus packet each)")
 	flag.StringVar(&cfg.janusPid, "janus-pid", "", "pid of the Janus process, for its CPU time")
 	flag.StringVar(&cfg.label, "label", "janus", "mode label written into each result")
-	flag.StringVar(&cfg.bpfNetns, "janus-netns", "", "network namespace of Janus: BPF programs attached to its devices are counted")
-	flag.StringVar(&steps, "steps", "10,50,100,200,400", "subscriber counts to measure, ascending")
+	flag.StringVar(&steps, "steps", "10,50,100,200,400,600,800", "subscriber counts to measure, ascending")
 	flag.DurationVar(&cfg.warmup, "warmup", 3*time.Second, "settle time after subscribers join")
 	flag.DurationVar(&cfg.window, "window", 10*time.Second, "measurement window per step")
 	flag.IntVar(&cfg.fps, "fps", 30, "frame rate of the VP8 clip")

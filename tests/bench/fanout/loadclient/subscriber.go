@@ -15,6 +15,7 @@ type subStats struct {
 	recvAll uint64    // every RTP packet received
 	recvWin [2]uint64 // packets sent inside window w, indexed w%2
 	gaps    [2]uint64 // missing sequence numbers seen while window w was open
+	dups    [2]uint64 // sequence numbers received twice while window w was open
 	firstAt int64     // ns of the first media packet, 0 until then
 }
 
@@ -22,12 +23,20 @@ type subscriber struct {
 	pc     *webrtc.PeerConnection
 	handle *janusHandle
 	st     subStats
+	tracks int32 // remote tracks (one per SSRC) pion reported
 }
 
 func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *int32, hist *latencyHist) {
 	isVP8 := strings.EqualFold(t.Codec().MimeType, webrtc.MimeTypeVP8)
 	var last uint16
 	have := false
+	// SRTP replay protection is off in this client (main.go), so a packet
+	// sent twice on one leg (say by the kernel and by user space) arrives
+	// twice: remember the last 1024 sequence numbers to count those.
+	var seen [1024]int32
+	for i := range seen {
+		seen[i] = -1
+	}
 	for {
 		pkt, _, err := t.ReadRTP()
 		if err != nil {
@@ -36,6 +45,14 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 		now := nowNs()
 		atomic.AddUint64(&s.st.recvAll, 1)
 		atomic.CompareAndSwapInt64(&s.st.firstAt, 0, now)
+		if slot := &seen[pkt.SequenceNumber%1024]; *slot == int32(pkt.SequenceNumber) {
+			if w := atomic.LoadInt32(window); w > 0 {
+				atomic.AddUint64(&s.st.dups[w%2], 1)
+			}
+			continue
+		} else {
+			*slot = int32(pkt.SequenceNumber)
+		}
 		if have {
 			// Forward jumps of up to 1000 are losses; anything else is
 			// reordering, a duplicate or a stream restart.

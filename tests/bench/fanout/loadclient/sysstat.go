@@ -3,9 +3,7 @@ package main
 // CPU and BPF counters sampled at the edges of a measurement window.
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -58,56 +56,40 @@ func readMachineCPU() machineCPU {
 	return m
 }
 
-// bpfStats sums run time and run count of the BPF programs attached to the
-// network devices of namespace netns (the Janus namespace: where the kernel
-// path hooks TC), so that programs other tests load elsewhere on the machine
-// are not counted. kernel.bpf_stats_enabled must be 1 for the sums to move.
-// ok is false when nothing is attached there or bpftool is missing.
-func bpfStats(netns string) (runNs, runCnt uint64, ok bool) {
-	if netns == "" {
-		return 0, 0, false
-	}
-	out, err := exec.Command("ip", "netns", "exec", netns, "bpftool", "-j", "net", "show").Output()
+// bpfStats sums run time and run count of the BPF programs the Janus
+// process holds (its fds of type bpf-prog, whose fdinfo carries run_time_ns
+// and run_cnt): the kernel path's programs and no one else's, however they
+// are attached (tcx links are invisible to bpftool 7.1's "net show").
+// kernel.bpf_stats_enabled must be 1 for the sums to move. ok is false when
+// Janus holds no program.
+func bpfStats(pid string) (runNs, runCnt uint64, ok bool) {
+	dir := "/proc/" + pid + "/fdinfo"
+	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, 0, false
 	}
-	// [{"xdp":[...],"tc":[{"devname":..,"id":N,..}],"flow_dissector":[..],...}]
-	var nets []map[string]json.RawMessage
-	if json.Unmarshal(out, &nets) != nil {
-		return 0, 0, false
-	}
-	ids := map[uint64]bool{}
-	for _, n := range nets {
-		for kind, raw := range n {
-			if kind == "flow_dissector" || kind == "netfilter" {
-				continue
-			}
-			var progs []struct {
-				ID uint64 `json:"id"`
-			}
-			if json.Unmarshal(raw, &progs) == nil {
-				for _, p := range progs {
-					if p.ID > 0 {
-						ids[p.ID] = true
-					}
-				}
-			}
-		}
-	}
-	for id := range ids {
-		out, err := exec.Command("bpftool", "-j", "prog", "show", "id", strconv.FormatUint(id, 10)).Output()
+	seen := map[string]bool{}
+	for _, e := range ents {
+		b, err := os.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			continue
 		}
-		var p struct {
-			RunTimeNs uint64 `json:"run_time_ns"`
-			RunCnt    uint64 `json:"run_cnt"`
+		f := map[string]string{}
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, found := strings.Cut(l, ":"); found {
+				f[k] = strings.TrimSpace(v)
+			}
 		}
-		if json.Unmarshal(out, &p) == nil {
-			runNs += p.RunTimeNs
-			runCnt += p.RunCnt
-			ok = true
+		id, isProg := f["prog_id"]
+		if _, hasType := f["prog_type"]; !isProg || !hasType || seen[id] {
+			continue // not a program fd (links carry prog_id too), or counted
 		}
+		seen[id] = true
+		ns, _ := strconv.ParseUint(f["run_time_ns"], 10, 64)
+		cnt, _ := strconv.ParseUint(f["run_cnt"], 10, 64)
+		runNs += ns
+		runCnt += cnt
+		ok = true
 	}
 	return runNs, runCnt, ok
 }
