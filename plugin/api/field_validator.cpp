@@ -2,6 +2,9 @@
 
 #include "api/api_error.h"
 
+#include <cctype>
+#include <cstdint>
+
 namespace swiftcall::api {
 namespace {
 
@@ -9,7 +12,7 @@ const char* describe(FieldType type) {
     switch (type) {
         case FieldType::string: return "a string";
         case FieldType::integer: return "an integer";
-        case FieldType::positive_integer: return "a positive integer";
+        case FieldType::positive_integer: return "a non-negative integer";
         case FieldType::boolean: return "a boolean";
         case FieldType::array: return "an array";
         case FieldType::object: return "an object";
@@ -21,8 +24,10 @@ bool has_type(const json_t* value, FieldType type) {
     switch (type) {
         case FieldType::string: return json_is_string(value);
         case FieldType::integer: return json_is_integer(value);
+        // Janus's JANUS_JSON_PARAM_POSITIVE: zero is allowed (room 0 is then
+        // simply not found, 426, as in VideoRoom).
         case FieldType::positive_integer:
-            return json_is_integer(value) && json_integer_value(value) > 0;
+            return json_is_integer(value) && json_integer_value(value) >= 0;
         case FieldType::boolean: return json_is_boolean(value);
         case FieldType::array: return json_is_array(value);
         case FieldType::object: return json_is_object(value);
@@ -79,8 +84,12 @@ std::optional<bool> bool_field(const json_t* body, const char* name) {
 std::string request_name(const json_t* body) {
     if (body == nullptr) throw ApiError(ErrorCode::no_message, "No message??");
     if (!json_is_object(body)) throw ApiError(ErrorCode::invalid_json, "JSON error: not an object");
-    validate_fields(body, {{"request", FieldType::string, true}});
-    return *string_field(body, "request");
+    // Any length: an unknown verb is "unknown request" (423), as in VideoRoom.
+    validate_fields(body, {{"request", FieldType::string, true, SIZE_MAX}});
+    // Verbs are case-insensitive, as in VideoRoom (strcasecmp).
+    std::string name = *string_field(body, "request");
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name;
 }
 
 }  // namespace swiftcall::api

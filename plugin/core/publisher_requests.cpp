@@ -88,7 +88,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     {
         std::lock_guard guard(room->mutex);
         if (room->destroyed) throw ApiError(ErrorCode::no_such_room, "No such room");
-        if (auto id = api::uint_field(body, "id")) {
+        if (auto id = api::uint_field(body, "id"); id && *id != 0) {
             if (room->participants.count(*id))
                 throw ApiError(ErrorCode::id_exists, "User ID " + std::to_string(*id) + " already exists");
             publisher->id = *id;
@@ -138,8 +138,9 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     return reply;
 }
 
+// "publish" is "configure" by another name (VideoRoom answers a bare one
+// with a configured event too).
 Plugin::Reply Plugin::publish(Session& session, const json_t* body, const json_t* jsep) {
-    if (!jsep) throw ApiError(ErrorCode::missing_element, "Missing mandatory element (jsep)");
     return configure_publisher(session, body, jsep);
 }
 

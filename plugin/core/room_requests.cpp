@@ -53,9 +53,12 @@ std::shared_ptr<room::Room> Plugin::room_for(const json_t* body, bool check_secr
     if (!room) throw ApiError(ErrorCode::no_such_room, "No such room (" + std::to_string(id) + ")");
     if (check_secret) {
         const auto settings = room->settings();
-        if (!settings.secret.empty() &&
-            api::string_field(body, "secret").value_or("") != settings.secret)
-            throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong secret)");
+        if (!settings.secret.empty()) {
+            auto secret = api::string_field(body, "secret");
+            if (!secret) throw ApiError(ErrorCode::missing_element, "Missing mandatory element (secret)");
+            if (*secret != settings.secret)
+                throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong secret)");
+        }
     }
     return room;
 }

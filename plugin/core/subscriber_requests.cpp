@@ -43,8 +43,10 @@ std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char*
         out.push_back({*api::uint_field(body, "feed"), std::nullopt, std::nullopt});
         return out;
     }
-    if (!json_is_array(streams) || json_array_size(streams) == 0)
+    if (streams == nullptr || (json_is_array(streams) && json_array_size(streams) == 0))
         throw ApiError(ErrorCode::missing_element, std::string("Missing mandatory element (") + field + ")");
+    if (!json_is_array(streams))
+        throw ApiError(ErrorCode::invalid_element, std::string("Invalid element type (") + field + " should be an array)");
     if (json_array_size(streams) > 64)
         throw ApiError(ErrorCode::invalid_element, std::string("Invalid element (") + field + " has too many entries)");
     size_t index;
@@ -252,10 +254,9 @@ Plugin::Reply Plugin::pause_subscriber(Session& session) {
 }
 
 Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body) {
+    // substream/temporal of another type are ignored, as VideoRoom does.
     api::validate_fields(body, {{"mid", FieldType::string},
                                 {"send", FieldType::boolean},
-                                {"substream", FieldType::integer},
-                                {"temporal", FieldType::integer},
                                 {"streams", FieldType::array},
                                 {"audio", FieldType::boolean},
                                 {"video", FieldType::boolean}});
@@ -268,10 +269,7 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
     }
     if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
     auto apply = [&](const json_t* item) {
-        api::validate_fields(item, {{"mid", FieldType::string},
-                                    {"send", FieldType::boolean},
-                                    {"substream", FieldType::integer},
-                                    {"temporal", FieldType::integer}});
+        api::validate_fields(item, {{"mid", FieldType::string}, {"send", FieldType::boolean}});
         auto mid = api::string_field(item, "mid");
         auto send = api::bool_field(item, "send");
         auto substream = api::int_field(item, "substream");
@@ -312,6 +310,9 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
         room = session.room;
     }
     if (!subscriber || !room) throw ApiError(ErrorCode::join_first, "Not joined");
+    // Without "streams" VideoRoom tries the legacy single-feed switch and
+    // finds no feed.
+    if (!json_object_get(body, "streams")) throw ApiError(ErrorCode::no_such_feed, "No such feed");
     auto requests = parse_stream_requests(body, "streams", false);
     // Validate everything before changing anything.
     struct Change {
