@@ -3,6 +3,12 @@ sent to the plugin over the Janus HTTP API and must get exactly the expected
 answer (a VideoRoom `error_code`, a Janus core error, or success), and the
 plugin must still work afterwards.
 
+Each case: name, state (attached | publisher | subscriber: what the handle
+has done before), body (or raw_message / raw), expect. "$ROOM", "$FEED" (a
+live aiortc publisher), "$NEWROOM", "$BIG64K", "$NEST100/1000" are filled in
+at run time. "swiftcall_expect" + "why" mark the few deliberate deviations
+from the oracle that issue 2 asks for (oversized strings are rejected).
+
 The expected answers were captured from the stock VideoRoom plugin (the
 oracle) with `--capture`, so the table is right by construction; the same
 table runs against SwiftCall.
@@ -121,10 +127,13 @@ async def main(capture):
             finally:
                 await s.destroy()
             if capture:
-                case["expect"] = got
+                case["expect"] = got  # swiftcall_expect/why are kept as written
                 print(f"captured {case['name']}: {got}")
                 continue
             want = case.get("expect")
+            # A documented, deliberate deviation from the oracle (field "why").
+            if os.environ.get("SC_MODE") in ("swiftcall", "compat") and "swiftcall_expect" in case:
+                want = case["swiftcall_expect"]
             status = "ok " if got == want else "BAD"
             print(f"{status} {case['name']}: expected {want}, got {got}")
             if got != want:
