@@ -53,14 +53,33 @@ say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
-for tool in janus go gst-launch-1.0 python3 cmake; do
-    command -v $tool >/dev/null || die "$tool missing: run scripts/install-deps.sh (packages: see tests/bench/fanout/README.md)"
+
+# Debian packages this benchmark needs beyond the project's build deps
+# (scripts/install-deps.sh): installed here when missing, so that the one
+# command works on a fresh machine.
+bench_packages=(janus golang-go golang-github-pion-webrtc.v3-dev gstreamer1.0-tools
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good python3-matplotlib cmake curl iproute2)
+missing=()
+for p in "${bench_packages[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+    [ -x "$repo/scripts/install-deps.sh" ] && { bash "$repo/scripts/install-deps.sh" --no-npm >&2 || die "install-deps.sh failed"; }
+    still=()
+    for p in "${missing[@]}"; do
+        [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || still+=("$p")
+    done
+    if [ ${#still[@]} -gt 0 ]; then
+        say "installing ${still[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${still[@]}" >&2 ||
+            die "could not install ${still[*]}"
+    fi
+fi
 # Debian's python3 (a pyenv shim may shadow it and lacks python3-matplotlib).
 py=/usr/bin/python3
 [ -x $py ] || py=python3
 $py -c 'import matplotlib' 2>/dev/null || die "python3-matplotlib missing ($py)"
-[ -d /usr/share/gocode/src/github.com/pion/webrtc ] || die "golang-github-pion-webrtc.v3-dev missing"
 
 # ---- clean stop of everything we start --------------------------------------
 client_pid=
@@ -185,6 +204,19 @@ run_mode() {
     return $rc
 }
 
+# What was measured, on what: the plugin is built from the work tree as it is.
+{
+    echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+    echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "kernel: $(uname -r)"
+    echo "janus: $(dpkg-query -W -f '${Version}' janus 2>/dev/null)"
+    echo "pion_webrtc: $(dpkg-query -W -f '${Version}' golang-github-pion-webrtc.v3-dev 2>/dev/null)"
+    echo "go: $(go version | awk '{print $3}')"
+    echo "git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null) uncommitted in plugin/ bpf/: $(git -C "$repo" status --porcelain -- plugin bpf 2>/dev/null | wc -l) files"
+    echo "loadavg_at_start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "steps: $steps window_s: $window warmup_s: $warmup event_loops: $cores"
+} > "$out/machine.txt"
 say "results in $out"
 t0=$(date +%s)
 fail=0
