@@ -35,7 +35,8 @@ fi
 envsh=$repo/scripts/janus-env.sh
 server_pid=
 stop() {
-    trap - EXIT INT TERM
+    trap '' INT TERM
+    trap - EXIT
     echo
     echo "demo: stopping"
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true

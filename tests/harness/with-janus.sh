@@ -35,20 +35,33 @@ done
 opts=("${rest[@]}" --id "$cand")
 state=$(printf '%s\n' "$out" | sed -n 's/^SC_STATE=//p')
 ns=$(printf '%s\n' "$out" | sed -n 's/^SC_NS_CLIENT=//p')
+child=
 stop() {
     local rc=$?
+    # Ignored (and so also in the cleanup's children): a second Ctrl-C or the
+    # group-wide signal of `timeout` must not cut the cleanup short.
+    trap '' INT TERM
+    trap - EXIT
+    [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
     if [ "${SC_KEEP_LOG:-}" != "" ] && [ -f "$state/janus.log" ]; then cp "$state/janus.log" "$SC_KEEP_LOG"; fi
     bash "$envsh" stop "${opts[@]}" >/dev/null 2>&1 || true
     exit $rc
 }
 trap stop EXIT
-trap 'exit 130' INT TERM
+# The command runs in the background and we `wait` for it: a trapped signal
+# interrupts `wait` at once (it would not interrupt a foreground child), so
+# Ctrl-C or a ctest timeout always stops Janus and removes the namespaces.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 set -a
 eval "$(printf '%s\n' "$out" | grep '^SC_[A-Z_]*=')"
 set +a
 export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
-ip netns exec "$ns" "$@"
+ip netns exec "$ns" "$@" &
+child=$!
+wait "$child"
 rc=$?
+child=
 if [ $rc != 0 ] && [ -f "$state/janus.log" ]; then
     echo "---- last Janus log lines ($SC_MODE) ----" >&2
     tail -n 40 "$state/janus.log" >&2
