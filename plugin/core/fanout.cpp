@@ -78,12 +78,12 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             return;
         }
     }
-    // Numbered like the kernel numbers it (one SSRC per non-simulcast stream).
-    const bool track_index = !stream.simulcast;
-    if (track_index && stream.in_index.started() && view->ssrc != stream.last_ssrc)
-        stream.in_index = media::SrtpIndexTracker();
-    stream.last_ssrc = view->ssrc;
-    const uint64_t in_index = track_index ? stream.in_index.update(view->sequence) : 0;
+    // Numbered like the kernel numbers it: wire sequence numbers (the core
+    // renumbered them for us), one SSRC per non-simulcast stream.
+    const bool track_index = !stream.simulcast && stream.wire_known;
+    const uint16_t wire_seq = static_cast<uint16_t>(view->sequence - stream.wire_seq_shift);
+    const uint32_t wire_ts = view->timestamp - stream.wire_ts_shift;
+    const uint64_t in_index = track_index ? stream.in_index.update(wire_seq) : 0;
     std::optional<bool> kernel_sent;
     uint8_t buffer[kMaxPacket];
     for (const auto& sub : stream.subscribers) {
@@ -111,7 +111,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             sub->kernel.synced = true;
             sub->kernel.last_in_index = in_index;
             sub->kernel.last_out_index = out_index;
-            sub->kernel.ts_delta = out.timestamp - view->timestamp;
+            sub->kernel.ts_delta = out.timestamp - wire_ts;
         }
         if (track_index && in_index > sub->kernel.from_index &&
             in_index <= sub->kernel.until_index) {

@@ -87,6 +87,7 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
     const auto& pair = transport->pair;
     PublisherEntry entry;
     entry.id = next_publisher_id_++;
+    entry.handle = handle;
     entry.flow.family = abi_family(pair.remote.family);
     entry.flow.saddr = pair.remote.addr;
     entry.flow.daddr = pair.local_base.addr;
@@ -154,6 +155,36 @@ void KernelMirror::publisher_down(room::Publisher& publisher) {
     publishers_.erase(it);
 }
 
+void KernelMirror::refresh_wire_numbering() {
+    if (!datapath_) return;
+    struct Pending {
+        janus_plugin_session* handle;
+        std::shared_ptr<room::PublisherStream> stream;
+    };
+    std::vector<Pending> pending;
+    {
+        std::lock_guard guard(lock_);
+        for (const auto& [publisher, entry] : publishers_) {
+            auto streams = publisher->streams_snapshot();
+            if (!streams) continue;
+            for (const auto& s : *streams)
+                if (s->kernel_publisher_id != 0 && !s->wire_known) pending.push_back({entry.handle, s});
+        }
+    }
+    // The bridge takes the publisher's handle mutex: no lock of ours held.
+    for (const auto& p : pending) {
+        auto rewrite = janus::read_inbound_rewrite(p.handle, p.stream->media.mindex);
+        if (!rewrite || rewrite->wire_ssrc != p.stream->kernel_ssrc) continue;
+        auto state = datapath_->stream_state(p.stream->kernel_publisher_id, p.stream->kernel_ssrc);
+        std::lock_guard sg(p.stream->lock);
+        p.stream->wire_seq_shift = rewrite->seq_shift;
+        p.stream->wire_ts_shift = rewrite->ts_shift;
+        // Continue the kernel's numbering (it has seen every packet so far).
+        if (state && state->started) p.stream->in_index.seed(state->highest_index);
+        p.stream->wire_known = true;
+    }
+}
+
 void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber) {
     if (!datapath_) return;
     std::string why;
@@ -190,6 +221,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (!source) return "no source stream";
     if (source->simulcast) return "simulcast substream selection runs in user space";
     if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
+    if (!source->wire_known) return "waiting for the core's numbering of the publisher stream";
     if (!stream.active || !stream.send || stream.paused) return "not sending (paused or send=false)";
     const uint16_t profile = static_cast<uint16_t>(janus::srtp_profile_id(entry->transport.profile));
     if (!kernel_supports(profile))
@@ -363,6 +395,10 @@ api::Json KernelMirror::describe() {
         api::Json item = api::Json::object();
         item.set("leg", leg).set("publisher", key.publisher_id).set("ssrc", key.ssrc);
         item.set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
+        if (auto st = datapath_->stream_state(key.publisher_id, key.ssrc)) {
+            item.set("stream_highest_index", static_cast<uint64_t>(st->highest_index));
+            item.set("stream_forwarded_highest", static_cast<uint64_t>(st->fwd_highest));
+        }
         legs.append(item);
     }
     info.set("legs", legs);

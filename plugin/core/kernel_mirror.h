@@ -44,6 +44,10 @@ public:
     void publisher_down(room::Publisher& publisher);
     void subscriber_down(room::Subscriber& subscriber);
 
+    // Learns how the core renumbers each kernel stream's packets (needs a
+    // first packet); call without holding room or subscriber locks.
+    void refresh_wire_numbering();
+
     // Re-decides the path of every stream of a subscriber (after any request
     // that changed it, and periodically).
     void reconcile(room::Subscriber& subscriber);
@@ -55,6 +59,7 @@ public:
 private:
     struct PublisherEntry {
         uint32_t id = 0;
+        janus_plugin_session* handle = nullptr;
         datapath::UdpTuple flow;
         std::set<std::pair<uint32_t, uint32_t>> streams;  // (publisher id, ssrc)
     };

@@ -96,6 +96,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
 
 void Plugin::reconcile_all_subscribers() {
     if (!mirror_ || !mirror_->available()) return;
+    mirror_->refresh_wire_numbering();
     for (const auto& room : rooms_.all())
         for (const auto& subscriber : room->subscribers()) mirror_->reconcile(*subscriber);
 }
@@ -498,6 +499,10 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
             item.set("path_reason", s->kernel.path_reason);
             item.set("kernel_leg", s->kernel.leg_id);
             item.set("skipped_for_kernel", s->kernel.skipped_for_kernel);
+            if (s->kernel.leg_id) {
+                item.set("kernel_from_index", s->kernel.from_index);
+                item.set("last_in_index", s->kernel.last_in_index);
+            }
             item.set("packets_out", s->packets_out).set("bytes_out", s->bytes_out);
             streams.append(item);
         }

@@ -37,6 +37,11 @@ public:
         if (index > highest_) highest_ = index;
         return index;
     }
+    // Continue from an index someone else (the kernel) already reached.
+    void seed(uint64_t highest) {
+        started_ = true;
+        highest_ = highest & kSrtpIndexMask;
+    }
     bool started() const { return started_; }
     uint64_t highest() const { return highest_; }
 

@@ -33,12 +33,16 @@ struct PublisherStream {
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
     std::vector<std::shared_ptr<SubscriberStream>> subscribers;
-    media::SrtpIndexTracker in_index;  // of the (single) SSRC, as the kernel counts it
-    uint32_t last_ssrc = 0;
+    media::SrtpIndexTracker in_index;  // wire SRTP index, as the kernel counts it
     // Set by the kernel mirror once this stream is in the kernel maps; read
     // lock-free by the fan-out to query the kernel's forwarded window.
     std::atomic<uint32_t> kernel_publisher_id{0};
     std::atomic<uint32_t> kernel_ssrc{0};
+    // The Janus core renumbers incoming RTP before plugins see it; the
+    // kernel sees wire numbers. wire = plugin - shift. Written once known.
+    std::atomic<bool> wire_known{false};
+    std::atomic<uint16_t> wire_seq_shift{0};
+    std::atomic<uint32_t> wire_ts_shift{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
