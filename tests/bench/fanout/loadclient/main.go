@@ -43,6 +43,8 @@ type stepResult struct {
 	Loss             float64 `json:"loss"`
 	SeqGaps          uint64  `json:"seq_gaps"`
 	SeqDups          uint64  `json:"seq_dups"`
+	Copies           uint64  `json:"copies"`
+	CopiesRatio      float64 `json:"copies_ratio"` // extra copies / expected
 	SubsSilent       int     `json:"subs_silent"`
 	TracksPerSub     float64 `json:"tracks_per_sub"`
 	LatP50Us         float64 `json:"lat_p50_us"`
@@ -259,6 +261,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		atomic.StoreUint64(&s.st.recvWin[slot], 0)
 		atomic.StoreUint64(&s.st.gaps[slot], 0)
 		atomic.StoreUint64(&s.st.dups[slot], 0)
+		atomic.StoreUint64(&s.st.copies[slot], 0)
 	}
 	b.mu.Unlock()
 	atomic.StoreUint64(&b.pub.sentWin[slot], 0)
@@ -296,6 +299,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		r.Delivered += atomic.LoadUint64(&s.st.recvWin[slot])
 		r.SeqGaps += atomic.LoadUint64(&s.st.gaps[slot])
 		r.SeqDups += atomic.LoadUint64(&s.st.dups[slot])
+		r.Copies += atomic.LoadUint64(&s.st.copies[slot])
 		if atomic.LoadInt64(&s.st.firstAt) == 0 {
 			r.SubsSilent++
 		}
@@ -306,9 +310,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	if r.Expected > 0 {
 		r.DeliveredRatio = float64(r.Delivered) / float64(r.Expected)
 		r.Loss = 1 - r.DeliveredRatio
-		if r.Loss < 0 {
-			r.Loss = 0
-		}
+		r.CopiesRatio = float64(r.Copies) / float64(r.Expected)
 	}
 	r.LatP50Us = b.hist.quantileUs(0.50)
 	r.LatP99Us = b.hist.quantileUs(0.99)

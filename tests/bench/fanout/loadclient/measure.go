@@ -96,10 +96,10 @@ func (t *sendTable) get(k uint64) (sendRecord, bool) {
 	return r, ok
 }
 
-// latencyHist: 10 µs buckets up to 200 ms, updated lock-free by every
+// latencyHist: 10 µs buckets up to 1 s, updated lock-free by every
 // subscriber goroutine.
 const histBucketNs = 10_000
-const histBuckets = 20_000
+const histBuckets = 100_000
 
 type latencyHist struct {
 	b        [histBuckets + 1]uint64

@@ -5,6 +5,7 @@ package main
 // sequence gaps and matched to its send time (see measure.go).
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync/atomic"
 
@@ -16,6 +17,7 @@ type subStats struct {
 	recvWin [2]uint64 // packets sent inside window w, indexed w%2
 	gaps    [2]uint64 // missing sequence numbers seen while window w was open
 	dups    [2]uint64 // sequence numbers received twice while window w was open
+	copies  [2]uint64 // window-w packets received again under another sequence number
 	firstAt int64     // ns of the first media packet, 0 until then
 }
 
@@ -33,46 +35,66 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 	// SRTP replay protection is off in this client (main.go), so a packet
 	// sent twice on one leg (say by the kernel and by user space) arrives
 	// twice: remember the last 1024 sequence numbers to count those.
+	// The same send (same content, same send time) arriving again under a
+	// new sequence number is an extra copy, not a delivery. 4096 slots hold
+	// more than a window's packets of one track.
+	type sendSeen struct {
+		key uint64
+		at  int64
+	}
+	var sends [4096]sendSeen
 	var seen [1024]int32
 	for i := range seen {
 		seen[i] = -1
 	}
+	buf := make([]byte, 1500)
 	for {
-		pkt, _, err := t.ReadRTP()
+		n, _, err := t.Read(buf)
 		if err != nil {
 			return
+		}
+		seq, payload, ok := parseRTP(buf[:n])
+		if !ok {
+			continue
 		}
 		now := nowNs()
 		atomic.AddUint64(&s.st.recvAll, 1)
 		atomic.CompareAndSwapInt64(&s.st.firstAt, 0, now)
-		if slot := &seen[pkt.SequenceNumber%1024]; *slot == int32(pkt.SequenceNumber) {
+		if slot := &seen[seq%1024]; *slot == int32(seq) {
 			if w := atomic.LoadInt32(window); w > 0 {
 				atomic.AddUint64(&s.st.dups[w%2], 1)
 			}
 			continue
 		} else {
-			*slot = int32(pkt.SequenceNumber)
+			*slot = int32(seq)
 		}
 		if have {
 			// Forward jumps of up to 1000 are losses; anything else is
 			// reordering, a duplicate or a stream restart.
-			if d := pkt.SequenceNumber - last; d > 1 && d < 1000 {
+			if d := seq - last; d > 1 && d < 1000 {
 				if w := atomic.LoadInt32(window); w > 0 {
 					atomic.AddUint64(&s.st.gaps[w%2], uint64(d-1))
 				}
 			}
 		}
-		if !have || int16(pkt.SequenceNumber-last) > 0 {
-			last = pkt.SequenceNumber
+		if !have || int16(seq-last) > 0 {
+			last = seq
 		}
 		have = true
-		media := pkt.Payload
+		media := payload
 		if isVP8 {
 			media = media[vp8DescriptorLen(media):]
 		}
-		rec, ok := table.get(mediaKey(media))
+		key := mediaKey(media)
+		rec, ok := table.get(key)
 		if !ok || rec.window <= 0 {
 			continue
+		}
+		if slot := &sends[key%4096]; slot.key == key && slot.at == rec.at {
+			atomic.AddUint64(&s.st.copies[rec.window%2], 1)
+			continue
+		} else {
+			*slot = sendSeen{key, rec.at}
 		}
 		// Only packets sent while a window was open count, for that
 		// window, whenever they arrive: the window's sent and received sets
@@ -80,4 +102,27 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 		atomic.AddUint64(&s.st.recvWin[rec.window%2], 1)
 		hist.add(now - rec.at)
 	}
+}
+
+// parseRTP reads the sequence number and payload of a decrypted RTP packet
+// in place (RFC 3550 §5.1, §5.3.1), without the allocations of a full parse.
+func parseRTP(b []byte) (seq uint16, payload []byte, ok bool) {
+	if len(b) < 12 || b[0]>>6 != 2 {
+		return 0, nil, false
+	}
+	off := 12 + 4*int(b[0]&0x0f)
+	if b[0]&0x10 != 0 {
+		if len(b) < off+4 {
+			return 0, nil, false
+		}
+		off += 4 + 4*int(binary.BigEndian.Uint16(b[off+2:]))
+	}
+	end := len(b)
+	if b[0]&0x20 != 0 && end > off {
+		end -= int(b[end-1])
+	}
+	if off > end {
+		return 0, nil, false
+	}
+	return binary.BigEndian.Uint16(b[2:]), b[off:end], true
 }
