@@ -5,10 +5,12 @@
 #
 #   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400,600,800]
 #                             [--modes stock,user,kernel] [--window SEC]
-#                             [--out DIR] [--build-dir DIR]
+#                             [--out DIR] [--build-dir DIR] [--committed]
 #
 # --smoke   N = 5 per mode, short window; exits non-zero unless every mode
-#           delivers > 95 % of the packets (CI).
+#           delivers > 95 % of the packets, each once (CI).
+# --committed  build the plugin from `git archive HEAD` (under the results
+#           folder) instead of the work tree, so the numbers belong to a commit.
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -20,6 +22,7 @@ repo=$(cd "$here/../../.." && pwd)
 envsh=$repo/scripts/janus-env.sh
 
 smoke=0
+committed=0
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel
 window=10
@@ -38,7 +41,8 @@ while [ $# -gt 0 ]; do
         --window) window=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --committed) committed=1; shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -103,9 +107,20 @@ trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM
 
 # ---- build: plugin, load client, media clip ---------------------------------
+src=$repo
+if [ $committed = 1 ]; then
+    src=$out/src
+    rm -rf "$src" && mkdir -p "$src"
+    git -C "$repo" archive HEAD | tar -x -C "$src" || die "git archive HEAD failed"
+    build_dir=$out/build
+fi
 if [[ ,$modes, == *,user,* || ,$modes, == *,kernel,* ]]; then
-    say "building libjanus_swiftcall.so in $build_dir"
-    { cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+    say "building libjanus_swiftcall.so from $src in $build_dir"
+    # A build folder that exists (e.g. CI's, via --build-dir) keeps its own
+    # configuration; a new one is an optimised build.
+    bt=()
+    [ -f "$build_dir/CMakeCache.txt" ] || bt=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    { cmake -S "$src" -B "$build_dir" "${bt[@]}" >/dev/null &&
         cmake --build "$build_dir" -j"$cores" --target janus_swiftcall >/dev/null; } ||
         die "plugin build failed (cmake --build $build_dir --target janus_swiftcall)"
 fi
@@ -116,6 +131,11 @@ mkdir -p "$gopath/src/fanoutload" "$out/bin"
 cp "$here"/loadclient/*.go "$here"/loadclient/go.mod "$gopath/src/fanoutload/"
 (cd "$gopath/src/fanoutload" && GO111MODULE=off GOPATH=$gopath:/usr/share/gocode \
     GOCACHE=${GOCACHE:-/tmp/scfan-gocache} go build -o "$client" .) || die "load client build failed"
+if [ $smoke = 1 ]; then
+    # The client's own measuring logic (descriptor skip, RTP parse, quantiles).
+    (cd "$gopath/src/fanoutload" && GO111MODULE=off GOPATH=$gopath:/usr/share/gocode \
+        GOCACHE=${GOCACHE:-/tmp/scfan-gocache} go test . >&2) || die "load client unit tests failed"
+fi
 
 media=$out/media
 if [ ! -f "$media/v00299.vp8" ]; then
@@ -213,7 +233,11 @@ run_mode() {
     echo "janus: $(dpkg-query -W -f '${Version}' janus 2>/dev/null)"
     echo "pion_webrtc: $(dpkg-query -W -f '${Version}' golang-github-pion-webrtc.v3-dev 2>/dev/null)"
     echo "go: $(go version | awk '{print $3}')"
-    echo "git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null) uncommitted in plugin/ bpf/: $(git -C "$repo" status --porcelain -- plugin bpf 2>/dev/null | wc -l) files"
+    if [ $committed = 1 ]; then
+        echo "plugin_source: git archive of $(git -C "$repo" rev-parse --short HEAD)"
+    else
+        echo "plugin_source: work tree at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null), uncommitted files in plugin/ bpf/ cmake/: $(git -C "$repo" status --porcelain -- plugin bpf cmake 2>/dev/null | wc -l)"
+    fi
     echo "loadavg_at_start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "steps: $steps window_s: $window warmup_s: $warmup event_loops: $cores"
 } > "$out/machine.txt"
