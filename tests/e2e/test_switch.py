@@ -59,8 +59,8 @@ async def main():
         v1 = sub.video_frames
         await asyncio.sleep(1.5)
         print(f"video frames {v0} before switch, {sub.video_frames} now; audio {a0} -> {sub.audio_frames}; last {sub.last_video}")
-        check(sub.video_frames - v1 >= 20, f"after switch: only {sub.video_frames - v1} frames in 1.5 s")
-        check(sub.audio_frames - a0 >= 50, "after switch: audio stopped")
+        check(sub.video_frames - v1 >= 10, f"after switch: only {sub.video_frames - v1} frames in 1.5 s")
+        check(sub.audio_frames - a0 >= 30, "after switch: audio stopped")
         check(is_blue(sub.last_video[2]), f"after switch: frames went back to {sub.last_video}")
     finally:
         await sub.close()
