@@ -20,6 +20,7 @@
 #   --build-dir D     [SC_BUILD_DIR, default <repo>/build]
 #   --http-port N     [SC_HTTP_PORT, default 8088]
 #   --debug-level N   [SC_DEBUG_LEVEL, default 4]
+#   SC_START_TIMEOUT  seconds to wait for Janus + plugin to answer (default 90)
 #   --host-link       [SC_HOST_LINK=1] also join the Janus namespace to the
 #                     root namespace (for a browser on this machine: demo.sh)
 #
@@ -76,6 +77,9 @@ while [ $# -gt 0 ]; do
         *) die "unknown option $1" ;;
     esac
 done
+
+# Plugin symlinks must not depend on the caller's working directory.
+build_dir=$(realpath -m "$build_dir")
 
 [[ $id =~ ^[0-9]+$ ]] && [ "$id" -le 253 ] || die "--id must be 0..253"
 [[ $prefix =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "--prefix must be 1-8 of [a-z0-9], starting with a letter"
@@ -370,9 +374,12 @@ start() {
         -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null &
     echo $! > "$state/janus.pid"
     echo $! > "$lock/pid"
-    local ok=0
-    for _ in $(seq 150); do
+    # SwiftCall's init loads and verifies its BPF program: seconds, not ms.
+    local ok=0 polls=$(( ${SC_START_TIMEOUT:-90} * 5 ))
+    for _ in $(seq "$polls"); do
         if ! kill -0 "$(cat "$state/janus.pid")" 2>/dev/null; then break; fi
+        # Janus goes on without a plugin it could not load: fail at once.
+        if grep -q "Couldn't load plugin\|Couldn't initialize plugin" "$state/janus.log"; then break; fi
         if ip netns exec "$ns_c" curl -fsS -m 1 "http://$janus_ip:$http_port/janus/info" 2>/dev/null \
             | grep -q "\"$pkg\""; then ok=1; break; fi
         sleep 0.2
