@@ -15,7 +15,7 @@ import sys
 
 MODES = ["stock-videoroom", "swiftcall-user", "swiftcall-kernel"]
 COLUMNS = [
-    ("n", "N"), ("delivered_ratio", "delivered"), ("copies_ratio", "extra copies"), ("seq_gaps", "seq gaps"), ("seq_dups", "dups"),
+    ("n", "N"), ("delivered_ratio", "delivered"), ("copies_ratio", "extra copies"), ("seq_gaps", "seq gaps"), ("seq_dups", "dups"), ("seq_reuse", "seq reuse"),
     ("lat_p50_us", "p50 µs"), ("lat_p99_us", "p99 µs"),
     ("janus_cpu_pct", "Janus CPU %"), ("machine_cpu_pct", "machine CPU %"),
     ("softirq_cpu_pct", "softirq %"), ("client_cpu_pct", "client CPU %"),
@@ -214,6 +214,8 @@ def main():
             if r <= 0.95:
                 return f"delivered {r:.4f} <= 0.95"
             c = s.get("copies_ratio", max(0.0, r - 1))
+            if s.get("seq_reuse", 0) > 0:
+                return f"{s['seq_reuse']} packets reused a sequence number with other content (SRTP keystream reuse)"
             if c > 0.01 or s.get("seq_dups", 0) > 0:
                 return (f"extra copies {c:.4f} of the expected packets under new sequence numbers, "
                         f"{s.get('seq_dups', 0)} same-sequence duplicates")

@@ -43,6 +43,7 @@ type stepResult struct {
 	Loss             float64 `json:"loss"`
 	SeqGaps          uint64  `json:"seq_gaps"`
 	SeqDups          uint64  `json:"seq_dups"`
+	SeqReuse         uint64  `json:"seq_reuse"`
 	Copies           uint64  `json:"copies"`
 	CopiesRatio      float64 `json:"copies_ratio"` // extra copies / expected
 	SubsSilent       int     `json:"subs_silent"`
@@ -261,6 +262,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		atomic.StoreUint64(&s.st.recvWin[slot], 0)
 		atomic.StoreUint64(&s.st.gaps[slot], 0)
 		atomic.StoreUint64(&s.st.dups[slot], 0)
+		atomic.StoreUint64(&s.st.seqReuse[slot], 0)
 		atomic.StoreUint64(&s.st.copies[slot], 0)
 	}
 	b.mu.Unlock()
@@ -299,6 +301,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		r.Delivered += atomic.LoadUint64(&s.st.recvWin[slot])
 		r.SeqGaps += atomic.LoadUint64(&s.st.gaps[slot])
 		r.SeqDups += atomic.LoadUint64(&s.st.dups[slot])
+		r.SeqReuse += atomic.LoadUint64(&s.st.seqReuse[slot])
 		r.Copies += atomic.LoadUint64(&s.st.copies[slot])
 		if atomic.LoadInt64(&s.st.firstAt) == 0 {
 			r.SubsSilent++

@@ -13,12 +13,13 @@ import (
 )
 
 type subStats struct {
-	recvAll uint64    // every RTP packet received
-	recvWin [2]uint64 // packets sent inside window w, indexed w%2
-	gaps    [2]uint64 // missing sequence numbers seen while window w was open
-	dups    [2]uint64 // sequence numbers received twice while window w was open
-	copies  [2]uint64 // window-w packets received again under another sequence number
-	firstAt int64     // ns of the first media packet, 0 until then
+	recvAll  uint64    // every RTP packet received
+	recvWin  [2]uint64 // packets sent inside window w, indexed w%2
+	gaps     [2]uint64 // missing sequence numbers seen while window w was open
+	dups     [2]uint64 // same packet (sequence number and content) received twice while window w was open
+	seqReuse [2]uint64 // a used sequence number arriving with other content while window w was open
+	copies   [2]uint64 // window-w packets received again under another sequence number
+	firstAt  int64     // ns of the first media packet, 0 until then
 }
 
 type subscriber struct {
@@ -34,7 +35,7 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 	have := false
 	// SRTP replay protection is off in this client (main.go), so a packet
 	// sent twice on one leg (say by the kernel and by user space) arrives
-	// twice: remember the last 1024 sequence numbers to count those.
+	// twice: remember the last 1024 sequence numbers, with their content.
 	// The same send (same content, same send time) arriving again under a
 	// new sequence number is an extra copy, not a delivery. 4096 slots hold
 	// more than a window's packets of one track.
@@ -43,9 +44,13 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 		at  int64
 	}
 	var sends [4096]sendSeen
-	var seen [1024]int32
+	type seqSeen struct {
+		seq int32
+		key uint64
+	}
+	var seen [1024]seqSeen
 	for i := range seen {
-		seen[i] = -1
+		seen[i].seq = -1
 	}
 	buf := make([]byte, 1500)
 	for {
@@ -60,20 +65,37 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 		now := nowNs()
 		atomic.AddUint64(&s.st.recvAll, 1)
 		atomic.CompareAndSwapInt64(&s.st.firstAt, 0, now)
-		if slot := &seen[seq%1024]; *slot == int32(seq) {
-			if w := atomic.LoadInt32(window); w > 0 {
-				atomic.AddUint64(&s.st.dups[w%2], 1)
+		media := payload
+		if isVP8 {
+			media = media[vp8DescriptorLen(media):]
+		}
+		key := mediaKey(media)
+		w := atomic.LoadInt32(window)
+		if slot := &seen[seq%1024]; slot.seq == int32(seq) {
+			// A sequence number seen again: the same packet twice, or
+			// worse, another payload under a used number — with SRTP
+			// that is a reused keystream (same key, SSRC and index).
+			if w > 0 {
+				if slot.key == key {
+					atomic.AddUint64(&s.st.dups[w%2], 1)
+				} else {
+					atomic.AddUint64(&s.st.seqReuse[w%2], 1)
+				}
 			}
 			continue
 		} else {
-			*slot = int32(seq)
+			*slot = seqSeen{int32(seq), key}
 		}
 		if have {
-			// Forward jumps of up to 1000 are losses; anything else is
-			// reordering, a duplicate or a stream restart.
 			if d := seq - last; d > 1 && d < 1000 {
-				if w := atomic.LoadInt32(window); w > 0 {
+				// A forward jump opens d-1 holes...
+				if w > 0 {
 					atomic.AddUint64(&s.st.gaps[w%2], uint64(d-1))
+				}
+			} else if int16(seq-last) < 0 && int16(seq-last) > -1000 && w > 0 {
+				// ...and a late packet fills one: reordering nets to zero.
+				if g := &s.st.gaps[w%2]; atomic.LoadUint64(g) > 0 {
+					atomic.AddUint64(g, ^uint64(0))
 				}
 			}
 		}
@@ -81,11 +103,6 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 			last = seq
 		}
 		have = true
-		media := payload
-		if isVP8 {
-			media = media[vp8DescriptorLen(media):]
-		}
-		key := mediaKey(media)
 		rec, ok := table.get(key)
 		if !ok || rec.window <= 0 {
 			continue
