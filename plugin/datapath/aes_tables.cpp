@@ -24,7 +24,8 @@ AesTables build() {
     for (int x = 0; x < 256; ++x) {
         uint8_t inv = 0;
         for (int y = 1; y < 256 && x; ++y)
-            if (gmul(static_cast<uint8_t>(x), static_cast<uint8_t>(y)) == 1) inv = static_cast<uint8_t>(y);
+            if (gmul(static_cast<uint8_t>(x), static_cast<uint8_t>(y)) == 1)
+                inv = static_cast<uint8_t>(y);
         uint8_t s = inv;
         uint8_t r = inv;
         for (int i = 0; i < 4; ++i) {

@@ -2,10 +2,10 @@
 // 8-bit tables, so the program does 16 table steps per 16-byte block.
 #pragma once
 
+#include <linux/types.h>
+
 #include <array>
 #include <cstdint>
-
-#include <linux/types.h>
 
 namespace swiftcall::datapath {
 

@@ -1,8 +1,8 @@
 #include "datapath/kernel_datapath.h"
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <unistd.h>
 
@@ -211,9 +211,9 @@ void KernelDatapath::set_stream(uint32_t publisher_id, uint32_t ssrc, const Srtp
     // NOEXIST: re-keying must not reset the replay window.
     bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k, state.get(),
                         BPF_NOEXIST);
-    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k, cfg.get(),
-                              BPF_ANY),
-          "set stream");
+    check(
+        bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k, cfg.get(), BPF_ANY),
+        "set stream");
 }
 
 void KernelDatapath::remove_stream(uint32_t publisher_id, uint32_t ssrc) {
@@ -230,9 +230,9 @@ void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
     auto v = std::make_unique<sc_stream_legs>();
     v->count = static_cast<uint32_t>(legs.size());
     std::copy(legs.begin(), legs.end(), v->leg_id);
-    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k, v.get(),
-                              BPF_ANY),
-          "set stream legs");
+    check(
+        bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k, v.get(), BPF_ANY),
+        "set stream legs");
 }
 
 void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
@@ -254,8 +254,7 @@ void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
     if (!enabled) synchronize();
 }
 
-void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index,
-                                        uint32_t count) {
+void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count) {
     auto it = impl_->leg_keys.find(leg_id);
     if (it == impl_->leg_keys.end()) throw DatapathError("prefill: unknown leg");
     if (count > SC_KS_SLOTS) count = SC_KS_SLOTS;
@@ -264,9 +263,9 @@ void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_inde
         const uint64_t index = (first_out_index + i) & 0xffffffffffffULL;
         it->second.maker->fill(it->second.ssrc, index, *ks);
         sc_ks_key k{leg_id, uint32_t(index % SC_KS_SLOTS)};
-        check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_keystreams), &k, ks.get(),
-                                  BPF_ANY),
-              "prefill keystream");
+        check(
+            bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_keystreams), &k, ks.get(), BPF_ANY),
+            "prefill keystream");
     }
 }
 

@@ -29,7 +29,7 @@
 namespace swiftcall::datapath {
 
 class DatapathError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -44,16 +44,16 @@ struct UdpTuple {
 };
 
 struct LegParams {
-    uint32_t ifindex = 0;          // egress interface for the clone
-    std::array<uint8_t, 6> smac{}; // Ethernet source/destination of the clone
+    uint32_t ifindex = 0;           // egress interface for the clone
+    std::array<uint8_t, 6> smac{};  // Ethernet source/destination of the clone
     std::array<uint8_t, 6> dmac{};
-    UdpTuple tuple;                // egress source (Janus) -> subscriber
+    UdpTuple tuple;  // egress source (Janus) -> subscriber
     uint8_t ttl = 64;
-    uint32_t ssrc = 0;             // subscriber-facing SSRC
-    uint64_t index_delta = 0;      // out SRTP index = in index + delta (mod 2^48)
-    uint32_t ts_delta = 0;         // out timestamp = in timestamp + delta
-    std::array<uint8_t, SC_EXT_IDS> ext_map{}; // in ext id -> out id, 0 = blank
-    SrtpMaster out;                // the subscriber's outbound master key/salt
+    uint32_t ssrc = 0;                          // subscriber-facing SSRC
+    uint64_t index_delta = 0;                   // out SRTP index = in index + delta (mod 2^48)
+    uint32_t ts_delta = 0;                      // out timestamp = in timestamp + delta
+    std::array<uint8_t, SC_EXT_IDS> ext_map{};  // in ext id -> out id, 0 = blank
+    SrtpMaster out;                             // the subscriber's outbound master key/salt
     bool enabled = true;
 };
 
@@ -63,8 +63,8 @@ struct LegCounters {
 };
 
 struct ForwardedWindow {
-    uint64_t highest_index = 0;   // highest SRTP index the window covers
-    std::vector<uint64_t> bits;   // bit (index % 1024) set: kernel served all legs
+    uint64_t highest_index = 0;  // highest SRTP index the window covers
+    std::vector<uint64_t> bits;  // bit (index % 1024) set: kernel served all legs
     bool forwarded(uint64_t index) const;
 };
 
@@ -75,7 +75,7 @@ struct OpenOptions {
 };
 
 class KernelDatapath {
-public:
+  public:
     static std::unique_ptr<KernelDatapath> open(const OpenOptions& options = {});
     ~KernelDatapath();
     KernelDatapath(const KernelDatapath&) = delete;
@@ -116,10 +116,10 @@ public:
     // Waits until every program run in flight has finished.
     void synchronize();
 
-    int program_fd() const;      // for BPF_PROG_TEST_RUN in tests and benches
+    int program_fd() const;  // for BPF_PROG_TEST_RUN in tests and benches
     std::string verifier_stats() const;
 
-private:
+  private:
     struct Impl;
     explicit KernelDatapath(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

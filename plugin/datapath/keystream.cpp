@@ -13,7 +13,7 @@ namespace {
 void aes_ctr(const std::vector<uint8_t>& key, const std::array<uint8_t, 16>& iv, uint8_t* out,
              size_t len) {
     std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                         EVP_CIPHER_CTX_free);
+                                                                        EVP_CIPHER_CTX_free);
     const EVP_CIPHER* c = key.size() == 16 ? EVP_aes_128_ctr() : EVP_aes_256_ctr();
     std::vector<uint8_t> zeros(len, 0);
     int n = 0;

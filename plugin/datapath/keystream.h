@@ -11,12 +11,12 @@
 namespace swiftcall::datapath {
 
 class KeystreamMaker {
-public:
+  public:
     explicit KeystreamMaker(const SrtpMaster& m);
     // Fills out.index/profile/ej0/ks for one packet index.
     void fill(uint32_t ssrc, uint64_t index, sc_keystream& out) const;
 
-private:
+  private:
     SrtpProfileInfo info_;
     std::vector<uint8_t> key_;   // session encryption key
     std::vector<uint8_t> salt_;  // session salt (14 or 12 bytes)

@@ -36,7 +36,7 @@ std::vector<uint8_t> srtp_kdf(const SrtpMaster& m, uint8_t label, size_t len) {
     std::memcpy(iv.data(), m.salt.data(), m.salt.size());
     iv[7] ^= label;
     std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                         EVP_CIPHER_CTX_free);
+                                                                        EVP_CIPHER_CTX_free);
     const EVP_CIPHER* cipher = m.key.size() == 16 ? EVP_aes_128_ctr() : EVP_aes_256_ctr();
     std::vector<uint8_t> zeros(len, 0), out(len + 16);
     int n = 0;

@@ -14,10 +14,10 @@
 namespace swiftcall::datapath {
 
 struct SrtpProfileInfo {
-    uint16_t profile;       // SC_PROFILE_*
-    size_t master_key_len;  // 16 or 32
-    size_t master_salt_len; // 14 (CM) or 12 (GCM)
-    size_t tag_len;         // 10, 4, 16
+    uint16_t profile;        // SC_PROFILE_*
+    size_t master_key_len;   // 16 or 32
+    size_t master_salt_len;  // 14 (CM) or 12 (GCM)
+    size_t tag_len;          // 10, 4, 16
     bool gcm;
 };
 

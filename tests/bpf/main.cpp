@@ -6,9 +6,9 @@
 #include <sched.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <cerrno>
 
 int main(int argc, char** argv) {
     if (unshare(CLONE_NEWNET) != 0) {

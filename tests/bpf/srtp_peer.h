@@ -19,7 +19,7 @@ inline void srtp_global_init() {
 
 // One libsrtp session for one SSRC, outbound or inbound.
 class SrtpPeer {
-public:
+  public:
     SrtpPeer(const swiftcall::datapath::SrtpMaster& m, uint32_t ssrc, bool inbound) {
         srtp_global_init();
         srtp_policy_t p{};
@@ -71,7 +71,7 @@ public:
         return st;
     }
 
-private:
+  private:
     srtp_t session_ = nullptr;
     std::vector<uint8_t> key_;
 };

@@ -19,10 +19,14 @@ struct LegUnderTest {
 
 const char* profile_name(uint16_t p) {
     switch (p) {
-        case SC_PROFILE_AES128_CM_SHA1_80: return "AES_CM_128_HMAC_SHA1_80";
-        case SC_PROFILE_AES128_CM_SHA1_32: return "AES_CM_128_HMAC_SHA1_32";
-        case SC_PROFILE_AEAD_AES_128_GCM: return "AEAD_AES_128_GCM";
-        case SC_PROFILE_AEAD_AES_256_GCM: return "AEAD_AES_256_GCM";
+        case SC_PROFILE_AES128_CM_SHA1_80:
+            return "AES_CM_128_HMAC_SHA1_80";
+        case SC_PROFILE_AES128_CM_SHA1_32:
+            return "AES_CM_128_HMAC_SHA1_32";
+        case SC_PROFILE_AEAD_AES_128_GCM:
+            return "AEAD_AES_128_GCM";
+        case SC_PROFILE_AEAD_AES_256_GCM:
+            return "AEAD_AES_256_GCM";
     }
     return "?";
 }
@@ -40,7 +44,8 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
     std::vector<uint32_t> ids;
     uint16_t port = 6000;
     for (auto op : out_profiles) {
-        LegUnderTest l{fresh_leg_id(), leg_to(port, op, uint8_t(10 + port % 50), 0xabc00000 + port), nullptr};
+        LegUnderTest l{fresh_leg_id(), leg_to(port, op, uint8_t(10 + port % 50), 0xabc00000 + port),
+                       nullptr};
         l.params.index_delta = index_delta;
         l.receiver = std::make_unique<SrtpPeer>(l.params.out, l.params.ssrc, true);
         d.set_leg(l.id, l.params);
@@ -71,8 +76,8 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         const auto srtp = publisher.protect(rtp);
         const auto in = frame(srtp);
         const auto r = test_run(in);
-        REQUIRE(r.verdict == 0);      // TC_ACT_OK
-        REQUIRE(r.out == in);         // the original goes up byte-identical
+        REQUIRE(r.verdict == 0);  // TC_ACT_OK
+        REQUIRE(r.out == in);     // the original goes up byte-identical
         auto clones = capture_clones();
         REQUIRE(clones.size() == legs.size());
         for (auto& c : clones) {
@@ -100,13 +105,15 @@ std::vector<uint16_t> seq_run(uint16_t first, size_t n) {
 
 }  // namespace
 
-TEST_CASE("CM-80 publisher: clones decrypt with libsrtp for every CM leg profile and size", "[bpf][kat]") {
+TEST_CASE("CM-80 publisher: clones decrypt with libsrtp for every CM leg profile and size",
+          "[bpf][kat]") {
     run_kat(SC_PROFILE_AES128_CM_SHA1_80,
-            {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32}, seq_run(100, 10),
-            kSizes, 1000);
+            {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32}, seq_run(100, 10), kSizes,
+            1000);
 }
 
-TEST_CASE("CM-32 publisher: clones decrypt with libsrtp for every CM leg profile and size", "[bpf][kat]") {
+TEST_CASE("CM-32 publisher: clones decrypt with libsrtp for every CM leg profile and size",
+          "[bpf][kat]") {
     run_kat(SC_PROFILE_AES128_CM_SHA1_32,
             {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32}, seq_run(7, 10), kSizes,
             1000);
@@ -119,11 +126,12 @@ TEST_CASE("ROC wrap: seq 65535 -> 0 keeps clones decryptable", "[bpf][kat]") {
 }
 
 TEST_CASE("leg index offset wraps the leg's ROC before the publisher's", "[bpf][kat]") {
-    run_kat(SC_PROFILE_AES128_CM_SHA1_80, {SC_PROFILE_AES128_CM_SHA1_80}, seq_run(64000, 5),
-            {1100}, 1534);
+    run_kat(SC_PROFILE_AES128_CM_SHA1_80, {SC_PROFILE_AES128_CM_SHA1_80}, seq_run(64000, 5), {1100},
+            1534);
 }
 
-TEST_CASE("GCM publishers: clones decrypt with libsrtp for every leg profile and size", "[bpf][kat]") {
+TEST_CASE("GCM publishers: clones decrypt with libsrtp for every leg profile and size",
+          "[bpf][kat]") {
     const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32,
                                        SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
     run_kat(SC_PROFILE_AEAD_AES_128_GCM, all, seq_run(300, 10), kSizes, 1000);
@@ -136,7 +144,8 @@ TEST_CASE("CM-80 publisher to GCM-256 subscriber (the Chromium case), ROC wrap",
             0);
 }
 
-TEST_CASE("keystreams prefilled in user space give the same clones for every profile", "[bpf][kat]") {
+TEST_CASE("keystreams prefilled in user space give the same clones for every profile",
+          "[bpf][kat]") {
     const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AES128_CM_SHA1_32,
                                        SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
     run_kat(SC_PROFILE_AES128_CM_SHA1_80, all, seq_run(65530, 12), kSizes, 0, true);

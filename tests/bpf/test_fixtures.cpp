@@ -106,7 +106,8 @@ TEST_CASE("truncation at every header boundary is never cloned", "[bpf][fixtures
     for (size_t cut : cuts) {
         std::vector<uint8_t> f(full.begin(), full.begin() + cut);
         expect({"cut at " + std::to_string(cut) + " (lengths say more)", f, 0, 0, -1});
-        expect({"cut at " + std::to_string(cut) + " (lengths consistent)", consistent(f), 0, 0, -1});
+        expect(
+            {"cut at " + std::to_string(cut) + " (lengths consistent)", consistent(f), 0, 0, -1});
     }
 }
 
@@ -119,7 +120,8 @@ TEST_CASE("RTP version other than 2 is never cloned", "[bpf][fixtures]") {
     expect({"version 1", frame(p), 0, 0, SC_R_PASS_NOT_RTP});
 }
 
-TEST_CASE("CSRC count, extension length and padding past the end are never cloned", "[bpf][fixtures]") {
+TEST_CASE("CSRC count, extension length and padding past the end are never cloned",
+          "[bpf][fixtures]") {
     Stream s;
     auto p = s.srtp(0);
     p[0] |= 0x0f;  // 15 CSRCs: 60 bytes more than the packet has
@@ -156,7 +158,8 @@ TEST_CASE("unknown SSRC and unknown flow pass untouched", "[bpf][fixtures]") {
     RtpSpec spec;
     spec.ssrc = stranger;
     expect({"unknown SSRC", frame(other.protect(rtp_packet(spec))), 0, 0, SC_R_PASS_UNKNOWN_SSRC});
-    expect({"unknown flow", frame(s.srtp(), kPubPort, kJanusPort + 1), 0, 0, SC_R_PASS_UNKNOWN_FLOW});
+    expect(
+        {"unknown flow", frame(s.srtp(), kPubPort, kJanusPort + 1), 0, 0, SC_R_PASS_UNKNOWN_FLOW});
 }
 
 TEST_CASE("disabled leg gets no clone", "[bpf][fixtures]") {
@@ -172,7 +175,8 @@ TEST_CASE("disabled leg gets no clone", "[bpf][fixtures]") {
     expect({"re-enabled leg", frame(s.srtp()), 0, 1, SC_R_FORWARDED});
 }
 
-TEST_CASE("a leg whose clone cannot be sent still leaves the original unchanged", "[bpf][fixtures]") {
+TEST_CASE("a leg whose clone cannot be sent still leaves the original unchanged",
+          "[bpf][fixtures]") {
     Stream s;
     auto& d = datapath();
     const uint32_t broken = fresh_leg_id(), good = fresh_leg_id();

@@ -15,7 +15,8 @@ namespace dp = swiftcall::datapath;
 
 namespace {
 
-std::array<uint8_t, 16> openssl_ecb(const std::vector<uint8_t>& key, const std::array<uint8_t, 16>& in) {
+std::array<uint8_t, 16> openssl_ecb(const std::vector<uint8_t>& key,
+                                    const std::array<uint8_t, 16>& in) {
     EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
     std::array<uint8_t, 32> out{};
     int n = 0;

@@ -38,8 +38,10 @@ dp::SrtpMaster master(uint16_t profile, uint8_t seed) {
     const auto info = dp::srtp_profile_info(profile);
     dp::SrtpMaster m;
     m.profile = profile;
-    for (size_t i = 0; i < info.master_key_len; ++i) m.key.push_back(uint8_t(seed * 31 + i * 7 + 1));
-    for (size_t i = 0; i < info.master_salt_len; ++i) m.salt.push_back(uint8_t(seed * 17 + i * 13 + 5));
+    for (size_t i = 0; i < info.master_key_len; ++i)
+        m.key.push_back(uint8_t(seed * 31 + i * 7 + 1));
+    for (size_t i = 0; i < info.master_salt_len; ++i)
+        m.salt.push_back(uint8_t(seed * 17 + i * 13 + 5));
     return m;
 }
 
@@ -84,7 +86,8 @@ std::vector<uint8_t> rtp_packet(const RtpSpec& s) {
                               uint8_t(s.ssrc >> 8),
                               uint8_t(s.ssrc)};
     if (s.ext) {
-        const uint8_t ext[] = {0xBE, 0xDE, 0x00, 0x02, 0x13, 0xa1, 0xa2, 0xa3, 0xa4, 0x21, 0xb1, 0xb2};
+        const uint8_t ext[] = {0xBE, 0xDE, 0x00, 0x02, 0x13, 0xa1,
+                               0xa2, 0xa3, 0xa4, 0x21, 0xb1, 0xb2};
         for (uint8_t b : ext) p.push_back(b);
     }
     for (size_t i = 0; i < s.payload; ++i) p.push_back(uint8_t(i * 3 + s.seq));
@@ -92,7 +95,8 @@ std::vector<uint8_t> rtp_packet(const RtpSpec& s) {
     return p;
 }
 
-std::vector<uint8_t> frame(const std::vector<uint8_t>& udp_payload, uint16_t sport, uint16_t dport) {
+std::vector<uint8_t> frame(const std::vector<uint8_t>& udp_payload, uint16_t sport,
+                           uint16_t dport) {
     std::vector<uint8_t> f(42 + udp_payload.size());
     std::memcpy(&f[0], lab().host_mac().data(), 6);
     std::memcpy(&f[6], lab().peer_mac().data(), 6);
@@ -128,8 +132,8 @@ std::vector<uint8_t> frame(const std::vector<uint8_t>& udp_payload, uint16_t spo
 RunResult test_run(const std::vector<uint8_t>& in, int repeat) {
     RunResult r;
     r.out.resize(in.size() + 256);
-    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(),
-                .data_out = r.out.data(), .data_size_in = static_cast<uint32_t>(in.size()),
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(), .data_out = r.out.data(),
+                .data_size_in = static_cast<uint32_t>(in.size()),
                 .data_size_out = static_cast<uint32_t>(r.out.size()), .repeat = repeat);
     if (bpf_prog_test_run_opts(datapath().program_fd(), &opts) != 0)
         throw std::runtime_error("BPF_PROG_TEST_RUN failed");

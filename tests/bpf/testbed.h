@@ -15,10 +15,10 @@ namespace sctest {
 namespace dp = swiftcall::datapath;
 
 constexpr uint32_t kPublisher = 1;
-constexpr uint16_t kPubPort = 4000;   // 127.0.1.2:4000 (publisher) -> 127.0.1.1:5000 (Janus)
+constexpr uint16_t kPubPort = 4000;  // 127.0.1.2:4000 (publisher) -> 127.0.1.1:5000 (Janus)
 constexpr uint16_t kJanusPort = 5000;
 
-dp::KernelDatapath& datapath();  // loaded once, flow kPublisher configured
+dp::KernelDatapath& datapath();                       // loaded once, flow kPublisher configured
 void set_datapath_options(const dp::OpenOptions& o);  // before the first datapath()
 VethLab& lab();
 
@@ -34,8 +34,8 @@ struct RtpSpec {
     uint16_t seq = 0;
     uint32_t ts = 0;
     size_t payload = 100;
-    bool ext = true;      // one-byte extension: id 1 (4 bytes), id 2 (2 bytes)
-    bool padding = false; // P bit with an impossible count (255)
+    bool ext = true;       // one-byte extension: id 1 (4 bytes), id 2 (2 bytes)
+    bool padding = false;  // P bit with an impossible count (255)
 };
 std::vector<uint8_t> rtp_packet(const RtpSpec& s);
 

@@ -80,10 +80,11 @@ VethLab::VethLab() {
     run("ip addr add 127.0.1.1/24 dev scbpf0 && ip link set scbpf0 up && ip link set lo up && "
         "sysctl -qw net.ipv4.conf.scbpf0.route_localnet=1 net.ipv4.conf.scbpf0.rp_filter=0 "
         "net.ipv4.conf.all.rp_filter=0");
-    in_peer("sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.default.route_localnet=1 "
-            "net.ipv4.conf.all.rp_filter=0; ip addr add 127.0.1.2/24 dev scbpf1 && ip link set "
-            "scbpf1 up && ip link set lo up && sysctl -qw net.ipv4.conf.scbpf1.route_localnet=1 "
-            "net.ipv4.conf.scbpf1.rp_filter=0");
+    in_peer(
+        "sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.default.route_localnet=1 "
+        "net.ipv4.conf.all.rp_filter=0; ip addr add 127.0.1.2/24 dev scbpf1 && ip link set "
+        "scbpf1 up && ip link set lo up && sysctl -qw net.ipv4.conf.scbpf1.route_localnet=1 "
+        "net.ipv4.conf.scbpf1.rp_filter=0");
     host_ifindex_ = static_cast<int>(if_nametoindex("scbpf0"));
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     host_mac_ = mac_of(s, "scbpf0");
@@ -130,7 +131,8 @@ std::vector<Frame> VethLab::capture(std::chrono::milliseconds quiet, size_t max)
         uint8_t buf[4096];
         sockaddr_ll from{};
         socklen_t fl = sizeof from;
-        ssize_t n = recvfrom(capture_fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
+        ssize_t n =
+            recvfrom(capture_fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
         if (n < 0) break;
         if (from.sll_pkttype == PACKET_OUTGOING) continue;
         out.push_back(Frame{std::vector<uint8_t>(buf, buf + n)});
@@ -159,7 +161,8 @@ void VethLab::send_from_peer(uint16_t sport, uint16_t dport, const std::vector<u
         d.sin_family = AF_INET;
         d.sin_port = htons(dport);
         inet_pton(AF_INET, "127.0.1.1", &d.sin_addr);
-        if (sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&d), sizeof d) < 0)
+        if (sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&d),
+                   sizeof d) < 0)
             throw std::runtime_error("sendto from peer");
         close(fd);
         return 0;
@@ -172,7 +175,8 @@ int VethLab::bind_host_udp(uint16_t port) {
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     inet_pton(AF_INET, "127.0.1.1", &a.sin_addr);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) throw std::runtime_error("bind host udp");
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0)
+        throw std::runtime_error("bind host udp");
     timeval tv{0, 300000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     return fd;

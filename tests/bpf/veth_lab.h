@@ -18,7 +18,7 @@ struct Frame {
 };
 
 class VethLab {
-public:
+  public:
     VethLab();
     ~VethLab();
     VethLab(const VethLab&) = delete;
@@ -42,7 +42,7 @@ public:
     // of costing the shared CPUs a trip through the peer's stack.
     void set_peer_up(bool up);
 
-private:
+  private:
     void run(const std::string& cmd);
     void in_peer(const std::string& cmd);
     int host_ifindex_ = 0;
