@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -61,7 +62,9 @@ VethLab::VethLab() {
     if (pipe(pipefd) < 0) throw std::runtime_error("pipe");
     child_ = fork();
     if (child_ == 0) {
-        // The peer namespace lives as long as this child; it dies with us.
+        // The peer namespace lives as long as this child, and the child dies
+        // with the test process even if that is SIGKILLed.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         unshare(CLONE_NEWNET);
         char c = 1;
         (void)!write(pipefd[1], &c, 1);
