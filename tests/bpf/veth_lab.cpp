@@ -7,8 +7,8 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,6 +77,10 @@ VethLab::VethLab() {
     peer_ns_ = open(("/proc/" + std::to_string(child_) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC);
     if (peer_ns_ < 0) throw std::runtime_error("open peer netns");
 
+    // No IPv6 on the lab links: the kernel would give them link-local
+    // addresses and send ND/MLD; only 127.0.0.0/8 addresses are ours to use.
+    run("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
+    in_peer("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");
     run("ip link del scbpf0 2>/dev/null; ip link add scbpf0 type veth peer name scbpf1");
     run("ip link set scbpf1 netns " + std::to_string(child_));
     run("sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.default.route_localnet=1");
