@@ -179,7 +179,7 @@ __attribute__((noinline)) int sc_verify_and_decrypt(struct __sk_buff *skb, __u32
     struct sc_stream_state *st = bpf_map_lookup_elem(&sc_stream_states, &skey);
     const struct sc_srtp_key *k;
     __u32 len, tag_len, auth_len, r, i, d[5], iv[4];
-    __u8 tag[20], *p;
+    __u8 *tag, *p;
     __s64 guess;
     __u64 index;
 
@@ -207,7 +207,10 @@ __attribute__((noinline)) int sc_verify_and_decrypt(struct __sk_buff *skb, __u32
         return SC_R_DECLINE_REPLAY;
     index = (__u64)guess;
 
+    /* The received tag moves to the scratch (the padding written for the
+     * MAC overwrites it in the row; the stack has no room to spare). */
     p = sc_row(s, SC_ROW_PLAIN, auth_len);
+    tag = s->tag_in;
     __builtin_memcpy(tag, p, 16);
     sc_load_rk(s, k);
     if (tag_len == 16) {

@@ -17,6 +17,7 @@ struct sc_scratch {
     __u8 buf[4][SC_BUF_SIZE + SC_BUF_SLACK];
     __u32 rk[60]; /* round keys of the AES key in use */
     __u32 rounds;
+    __u8 tag_in[16]; /* the received SRTP tag */
     __u32 frame_len; /* original skb->len */
     __u32 cur_len;   /* skb->len now (a leg with another tag size changes it) */
     __u32 l4_off;    /* UDP header offset in the frame */
