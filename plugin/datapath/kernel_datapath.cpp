@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,8 +102,11 @@ struct KernelDatapath::Impl {
     std::map<std::string, unsigned> clsact;
     struct LegKeys {
         uint32_t ssrc;
+        uint64_t index_delta;
         std::unique_ptr<KeystreamMaker> maker;
+        std::optional<uint64_t> prefilled_to;  // highest out index prefilled
     };
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
     std::map<uint32_t, LegKeys> leg_keys;
 
     void drop_keystreams(uint32_t leg_id) {
@@ -221,6 +225,7 @@ void KernelDatapath::remove_stream(uint32_t publisher_id, uint32_t ssrc) {
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k);
+    impl_->stream_legs.erase({publisher_id, ssrc});
 }
 
 void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
@@ -233,6 +238,7 @@ void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
     check(
         bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k, v.get(), BPF_ANY),
         "set stream legs");
+    impl_->stream_legs[{publisher_id, ssrc}] = legs;
 }
 
 void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
@@ -240,7 +246,8 @@ void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
     // Keystreams of a previous key must be gone before the new key is
     // visible; in between the program computes the keystream itself.
     if (impl_->leg_keys.count(leg_id)) impl_->drop_keystreams(leg_id);
-    impl_->leg_keys[leg_id] = {leg.ssrc, std::make_unique<KeystreamMaker>(leg.out)};
+    impl_->leg_keys[leg_id] = {leg.ssrc, leg.index_delta & 0xffffffffffffULL,
+                               std::make_unique<KeystreamMaker>(leg.out), std::nullopt};
     check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id, v.get(), BPF_ANY),
           "set leg");
 }
@@ -266,7 +273,32 @@ void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_inde
         check(
             bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_keystreams), &k, ks.get(), BPF_ANY),
             "prefill keystream");
+        if (!it->second.prefilled_to || index > *it->second.prefilled_to)
+            it->second.prefilled_to = index;
     }
+}
+
+size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead) {
+    const auto st = stream_state(publisher_id, ssrc);
+    auto legs = impl_->stream_legs.find({publisher_id, ssrc});
+    if (!st || !st->started || legs == impl_->stream_legs.end()) return 0;
+    ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS);
+    size_t written = 0;
+    for (uint32_t leg_id : legs->second) {
+        auto it = impl_->leg_keys.find(leg_id);
+        if (it == impl_->leg_keys.end()) continue;
+        const uint64_t next = (st->highest_index + 1 + it->second.index_delta) & 0xffffffffffffULL;
+        const uint64_t last = next + ahead - 1;
+        uint64_t first = next;
+        // Slots already written for this range stay valid (same key, index).
+        if (it->second.prefilled_to && *it->second.prefilled_to >= next &&
+            *it->second.prefilled_to - next < SC_KS_SLOTS)
+            first = *it->second.prefilled_to + 1;
+        if (first > last) continue;
+        prefill_keystreams(leg_id, first, uint32_t(last - first + 1));
+        written += last - first + 1;
+    }
+    return written;
 }
 
 void KernelDatapath::remove_leg(uint32_t leg_id) {

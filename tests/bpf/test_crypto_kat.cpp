@@ -34,7 +34,7 @@ const char* profile_name(uint16_t p) {
 // Runs `seqs` through the program and checks every clone of every leg.
 void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
              const std::vector<uint16_t>& seqs, const std::vector<size_t>& sizes,
-             uint64_t index_delta, bool prefill = false) {
+             uint64_t index_delta, bool prefill = false, bool refill = false) {
     auto& d = datapath();
     const uint32_t ssrc = fresh_ssrc();
     const auto pub_key = master(in_profile, 1);
@@ -80,6 +80,7 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         REQUIRE(r.out == in);     // the original goes up byte-identical
         auto clones = capture_clones();
         REQUIRE(clones.size() == legs.size());
+        if (refill) d.refill_keystreams(kPublisher, ssrc, 4);
         for (auto& c : clones) {
             auto it = legs.find(c.dport);
             REQUIRE(it != legs.end());
@@ -92,7 +93,9 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         }
     }
     for (auto& [port, l] : legs)
-        CHECK(d.leg_counters(l.id).keystream_hits == (prefill ? seqs.size() : 0));
+        CHECK(d.leg_counters(l.id).keystream_hits == (prefill  ? seqs.size()
+                                                      : refill ? seqs.size() - 1
+                                                               : 0));
 }
 
 const std::vector<size_t> kSizes = {0, 1, 100, 1100, 1200};
@@ -150,4 +153,10 @@ TEST_CASE("keystreams prefilled in user space give the same clones for every pro
                                        SC_PROFILE_AEAD_AES_128_GCM, SC_PROFILE_AEAD_AES_256_GCM};
     run_kat(SC_PROFILE_AES128_CM_SHA1_80, all, seq_run(65530, 12), kSizes, 0, true);
     run_kat(SC_PROFILE_AEAD_AES_256_GCM, all, seq_run(900, 10), kSizes, 1000, true);
+}
+
+TEST_CASE("the refill loop keeps every packet after the first on the keystream path",
+          "[bpf][kat]") {
+    const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_256_GCM};
+    run_kat(SC_PROFILE_AES128_CM_SHA1_80, all, seq_run(65532, 8), kSizes, 2, false, true);
 }
