@@ -4,10 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "srtp_peer.h"
 #include "testbed.h"
@@ -148,5 +150,56 @@ TEST_CASE("after remove_leg returns no clone is sent to that leg", "[bpf][veth]"
     close(janus);
     CHECK(per_port[21000] == 40);
     CHECK(per_port[21001] == 20);
+    d.remove_leg(keep);
+}
+
+TEST_CASE("leg removal under load: no clone of a packet sent after remove_leg returned",
+          "[bpf][veth]") {
+    Attached attached;
+    auto& d = datapath();
+    const int janus = lab().bind_host_udp(kRealJanusPort);
+    const uint32_t ssrc = fresh_ssrc();
+    const auto key = master(SC_PROFILE_AES128_CM_SHA1_80, 13);
+    d.set_stream(kPublisher, ssrc, key);
+    const uint32_t keep = fresh_leg_id(), gone = fresh_leg_id();
+    d.set_leg(keep, leg_to(22000, SC_PROFILE_AES128_CM_SHA1_80, 3, 0x3000));
+    d.set_leg(gone, leg_to(22001, SC_PROFILE_AES128_CM_SHA1_80, 4, 0x3001));
+    d.set_stream_legs(kPublisher, ssrc, {keep, gone});
+    std::atomic<bool> stop{false};
+    std::atomic<uint32_t> next_seq{1};
+    std::thread sender([&] {
+        SrtpPeer pub(key, ssrc, false);
+        while (!stop) {
+            RtpSpec spec;
+            spec.ssrc = ssrc;
+            spec.seq = uint16_t(next_seq.load());
+            spec.payload = 200;
+            const auto p = pub.protect(rtp_packet(spec));
+            lab().send_from_peer(kRealPubPort, kRealJanusPort, p);
+            ++next_seq;
+            if (next_seq > 60000) break;
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    d.remove_leg(gone);
+    const uint32_t marker = next_seq.load();  // every seq >= marker was sent after
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop = true;
+    sender.join();
+    close(janus);
+    size_t before = 0, kept = 0;
+    for (auto& c : capture_clones(150)) {
+        const uint32_t out_seq = (c.srtp[2] << 8) | c.srtp[3];
+        const uint32_t in_seq = (out_seq - 1000) & 0xffff;  // leg_to()'s index_delta
+        if (c.dport == 22001) {
+            CHECK(in_seq < marker);
+            ++before;
+        } else if (c.dport == 22000) {
+            ++kept;
+        }
+    }
+    INFO("marker " << marker << " sent " << next_seq.load());
+    CHECK(before > 0);
+    CHECK(kept >= next_seq.load() - 2);  // the kept leg saw (nearly) everything
     d.remove_leg(keep);
 }
