@@ -226,6 +226,8 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         ((__u64 *)sc_row(s, SC_ROW_OUT, 0))[i] = ((__u64 *)sc_row(s, SC_ROW_PLAIN, 0))[i];
     index = (s->in_index + leg->index_delta) & SC_INDEX_MASK;
     o = sc_row(s, SC_ROW_OUT, 0);
+    if (leg->payload_type & SC_PT_REWRITE) /* keep the marker bit */
+        o[1] = (o[1] & 0x80) | (leg->payload_type & 0x7f);
     *(__u16 *)(o + 2) = bpf_htons((__u16)index);
     *(__u32 *)(o + 4) = bpf_htonl(bpf_ntohl(*(__u32 *)(o + 4)) + leg->ts_delta);
     *(__u32 *)(o + 8) = bpf_htonl(leg->ssrc);

@@ -142,7 +142,11 @@ struct sc_leg {
     __u32 ifindex; /* egress interface for bpf_clone_redirect */
     __u8 family;   /* SC_AF_INET / SC_AF_INET6 */
     __u8 ttl;      /* IPv4 TTL / IPv6 hop limit of the clone */
-    __u8 pad0[2];
+    /* SC_PT_REWRITE | the subscriber's payload type, or 0 to keep the
+     * publisher's: subscriber SDPs use fixed PTs (plugin/media/payload_types)
+     * while publishers pick their own (aiortc/pion: VP8 97/96). */
+    __u8 payload_type;
+    __u8 pad0;
     __u8 smac[6];
     __u8 dmac[6];
     __u8 saddr[16];
@@ -162,6 +166,8 @@ struct sc_leg {
  * (index % SC_KS_SLOTS) holds exactly its index; otherwise it computes the
  * keystream itself, so a missing or late slot costs speed, never
  * correctness. The MAC always runs in the program (it depends on content). */
+#define SC_PT_REWRITE 0x80 /* sc_leg.payload_type: rewrite to the low 7 bits */
+
 #define SC_KS_SLOTS 64
 #define SC_KS_BYTES 1408 /* 88 blocks >= SC_MAX_SRTP */
 

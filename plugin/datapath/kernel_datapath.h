@@ -52,6 +52,7 @@ struct LegParams {
     uint32_t ssrc = 0;                          // subscriber-facing SSRC
     uint64_t index_delta = 0;                   // out SRTP index = in index + delta (mod 2^48)
     uint32_t ts_delta = 0;                      // out timestamp = in timestamp + delta
+    std::optional<uint8_t> payload_type;        // subscriber PT (0..127); none keeps the publisher's
     std::array<uint8_t, SC_EXT_IDS> ext_map{};  // in ext id -> out id, 0 = blank
     SrtpMaster out;                             // the subscriber's outbound master key/salt
     bool enabled = true;

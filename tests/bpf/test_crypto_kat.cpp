@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "srtp_peer.h"
 #include "testbed.h"
@@ -34,7 +35,8 @@ const char* profile_name(uint16_t p) {
 // Runs `seqs` through the program and checks every clone of every leg.
 void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
              const std::vector<uint16_t>& seqs, const std::vector<size_t>& sizes,
-             uint64_t index_delta, bool prefill = false, bool refill = false) {
+             uint64_t index_delta, bool prefill = false, bool refill = false,
+             std::optional<uint8_t> leg_pt = std::nullopt) {
     auto& d = datapath();
     const uint32_t ssrc = fresh_ssrc();
     const auto pub_key = master(in_profile, 1);
@@ -47,6 +49,7 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         LegUnderTest l{fresh_leg_id(), leg_to(port, op, uint8_t(10 + port % 50), 0xabc00000 + port),
                        nullptr};
         l.params.index_delta = index_delta;
+        l.params.payload_type = leg_pt;
         l.receiver = std::make_unique<SrtpPeer>(l.params.out, l.params.ssrc, true);
         d.set_leg(l.id, l.params);
         ids.push_back(l.id);
@@ -72,6 +75,8 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
         spec.seq = seq;
         spec.ts = 90000u * seq;
         spec.payload = size;
+        spec.pt = 97;
+        spec.marker = (i % 2) == 1;
         const auto rtp = rtp_packet(spec);
         const auto srtp = publisher.protect(rtp);
         const auto in = frame(srtp);
@@ -90,6 +95,8 @@ void run_kat(uint16_t in_profile, const std::vector<uint16_t>& out_profiles,
             auto buf = c.srtp;
             REQUIRE(l.receiver->unprotect(buf) == srtp_err_status_ok);
             CHECK(buf == expected_plain(rtp, l.params, (roc << 16) | seq));
+            CHECK((buf[1] & 0x7f) == (leg_pt ? *leg_pt : (rtp[1] & 0x7f)));
+            CHECK((buf[1] & 0x80) == (rtp[1] & 0x80));  // marker untouched
         }
     }
     for (auto& [port, l] : legs)
@@ -159,4 +166,13 @@ TEST_CASE("the refill loop keeps every packet after the first on the keystream p
           "[bpf][kat]") {
     const std::vector<uint16_t> all = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_256_GCM};
     run_kat(SC_PROFILE_AES128_CM_SHA1_80, all, seq_run(65532, 8), kSizes, 2, false, true);
+}
+
+TEST_CASE("payload type rewrite: publisher PT 97 out as the subscriber's 96, marker kept",
+          "[bpf][kat]") {
+    // aiortc/pion publishers pick their own PTs; subscriber SDPs use fixed
+    // ones. Header bytes are authenticated, so a wrong rewrite fails unprotect.
+    run_kat(SC_PROFILE_AES128_CM_SHA1_80,
+            {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_256_GCM}, seq_run(500, 6), kSizes,
+            77, false, false, uint8_t(96));
 }

@@ -74,7 +74,7 @@ dp::LegParams leg_to(uint16_t port, uint16_t profile, uint8_t seed, uint32_t ssr
 
 std::vector<uint8_t> rtp_packet(const RtpSpec& s) {
     std::vector<uint8_t> p = {uint8_t(0x80 | (s.ext ? 0x10 : 0) | (s.padding ? 0x20 : 0)),
-                              96,
+                              uint8_t((s.marker ? 0x80 : 0) | (s.pt & 0x7f)),
                               uint8_t(s.seq >> 8),
                               uint8_t(s.seq),
                               uint8_t(s.ts >> 24),
@@ -164,6 +164,7 @@ std::vector<Clone> capture_clones(int quiet_ms, size_t max) {
 std::vector<uint8_t> expected_plain(const std::vector<uint8_t>& rtp, const dp::LegParams& leg,
                                     uint64_t in_index) {
     auto e = rtp;
+    if (leg.payload_type) e[1] = uint8_t((e[1] & 0x80) | (*leg.payload_type & 0x7f));
     const uint64_t out = (in_index + leg.index_delta) & 0xffffffffffffULL;
     e[2] = uint8_t(out >> 8);
     e[3] = uint8_t(out);

@@ -36,6 +36,8 @@ struct RtpSpec {
     size_t payload = 100;
     bool ext = true;       // one-byte extension: id 1 (4 bytes), id 2 (2 bytes)
     bool padding = false;  // P bit with an impossible count (255)
+    uint8_t pt = 96;
+    bool marker = false;
 };
 std::vector<uint8_t> rtp_packet(const RtpSpec& s);
 
