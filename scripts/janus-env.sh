@@ -17,6 +17,8 @@
 #   --prefix P        [SC_PREFIX, default sce2e]  namespace/interface name prefix
 #   --id N            [SC_ID, default 0]          instance number (0..999)
 #   --event-loops N   [SC_EVENT_LOOPS, default 0 = thread per handle]
+#   --datapath auto|kernel|user  [SC_DATAPATH, default: the plugin's (auto)]
+#                     SwiftCall's general.datapath; ignored in stock mode
 #   --build-dir D     [SC_BUILD_DIR, default <repo>/build]
 #   --http-port N     [SC_HTTP_PORT, default 8088]
 #   --debug-level N   [SC_DEBUG_LEVEL, default 4]
@@ -51,6 +53,7 @@ mode=${SC_MODE:-stock}
 prefix=${SC_PREFIX:-sce2e}
 id=${SC_ID:-0}
 event_loops=${SC_EVENT_LOOPS:-0}
+datapath=${SC_DATAPATH:-}
 build_dir=${SC_BUILD_DIR:-$repo/build}
 http_port=${SC_HTTP_PORT:-8088}
 admin_port=7088
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
         --prefix) prefix=$2; shift 2 ;;
         --id) id=$2; shift 2 ;;
         --event-loops) event_loops=$2; shift 2 ;;
+        --datapath) datapath=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
         --http-port) http_port=$2; shift 2 ;;
         --debug-level) debug_level=$2; shift 2 ;;
@@ -273,7 +277,13 @@ write_config() {
     else
         local compat=false
         [ "$mode" = compat ] && compat=true
-        printf 'general: {\n\tvideoroom_compat = %s\n}\n%s\n' "$compat" "$rooms" > "$conf/janus.plugin.swiftcall.jcfg"
+        local dp_line=""
+        case $datapath in
+            '') ;;
+            auto|kernel|user) dp_line=$(printf '\tdatapath = "%s"\n' "$datapath") ;;
+            *) die "unknown datapath $datapath (auto|kernel|user)" ;;
+        esac
+        printf 'general: {\n\tvideoroom_compat = %s\n%s\n}\n%s\n' "$compat" "$dp_line" "$rooms" > "$conf/janus.plugin.swiftcall.jcfg"
     fi
     cat > "$conf/janus.transport.http.jcfg" <<EOF
 general: {

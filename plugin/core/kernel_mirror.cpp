@@ -213,6 +213,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
                                       const room::PublisherStream* source,
                                       const SubscriberEntry* entry) {
     if (!datapath_) return unavailable_reason_;
+    if (stream.kernel.user_forced) return "user path forced by configure (datapath = \"user\")";
     if (!entry) {
         auto err = subscriber_errors_.find(&subscriber);
         return err != subscriber_errors_.end() ? "subscriber not kernel-eligible: " + err->second
@@ -227,9 +228,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (!kernel_supports(profile))
         return "SRTP profile " + std::string(janus::srtp_profile_name(entry->transport.profile)) +
                " not implemented in the kernel yet";
-    if (source->media.payload_type != stream.payload_type)
-        return "payload type rewrite (" + std::to_string(source->media.payload_type) + " -> " +
-               std::to_string(stream.payload_type) + ") not implemented in the kernel yet";
+    if (stream.payload_type < 0 || stream.payload_type > 127) return "no payload type negotiated";
     if (!medium_at(entry->transport, stream.mindex)) return "no medium for this mid";
     if (!stream.kernel.synced) return "waiting for a first packet to align numbering";
     return "";
@@ -257,6 +256,8 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     leg.ssrc = medium->local_ssrc;
     leg.index_delta = (stream.kernel.last_out_index - stream.kernel.last_in_index) & media::kSrtpIndexMask;
     leg.ts_delta = stream.kernel.ts_delta;
+    if (source.media.payload_type != stream.payload_type)
+        leg.payload_type = static_cast<uint8_t>(stream.payload_type);
     // Publisher extension ids -> the subscriber's (media/payload_types.h).
     // The mid element carries the publisher's mid: kept only where it is
     // the subscriber's too, else blanked (the subscriber's SDP has SSRCs).
@@ -312,6 +313,13 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
 }
 
 void KernelMirror::reconcile(room::Subscriber& subscriber) {
+    const auto changes = reconcile_locked(subscriber);
+    if (path_listener_)
+        for (const auto& change : changes) path_listener_(change);
+}
+
+std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subscriber& subscriber) {
+    std::vector<PathChange> changes;
     std::lock_guard guard(lock_);
     auto it = subscribers_.find(&subscriber);
     const SubscriberEntry* entry = it == subscribers_.end() ? nullptr : &it->second;
@@ -333,12 +341,16 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
                     enable_leg(*stream, *source, *entry);
                     JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 ": %s\n",
                               stream->mid.c_str(), stream->feed_id, stream->kernel.path_reason.c_str());
+                    changes.push_back({stream->session, stream->mid, stream->feed_id, true,
+                                       stream->kernel.path_reason});
                 }
             } else {
                 if (stream->kernel.serving) {
                     disable_leg(*stream, true);
                     JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
                               stream->mid.c_str(), stream->feed_id, blocker.c_str());
+                    changes.push_back({stream->session, stream->mid, stream->feed_id, false,
+                                       "user path: " + blocker});
                 }
                 stream->kernel.path_reason = "user path: " + blocker;
             }
@@ -347,6 +359,7 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
             stream->kernel.serving = false;
         }
     }
+    return changes;
 }
 
 void KernelMirror::subscriber_down(room::Subscriber& subscriber) {

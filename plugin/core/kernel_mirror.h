@@ -9,11 +9,13 @@
 // SubscriberStream::lock) only calls kernel_forwarded(), which takes none.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "api/json.h"
 #include "core/capabilities.h"
@@ -52,11 +54,28 @@ public:
     // that changed it, and periodically).
     void reconcile(room::Subscriber& subscriber);
 
+    // A leg moved between the kernel and the user path. Called after the
+    // mirror's and the subscriber's locks are released (the plugin turns it
+    // into a Janus event-handler notification).
+    struct PathChange {
+        room::SessionHandle session = nullptr;  // the subscriber's handle
+        std::string mid;
+        uint64_t feed_id = 0;
+        bool kernel = false;
+        std::string reason;
+    };
+    void on_path_change(std::function<void(const PathChange&)> listener) {
+        path_listener_ = std::move(listener);
+    }
+
     bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) override;
 
     api::Json describe();
 
 private:
+    std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
+    std::function<void(const PathChange&)> path_listener_;
+
     struct PublisherEntry {
         uint32_t id = 0;
         janus_plugin_session* handle = nullptr;

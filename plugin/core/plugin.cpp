@@ -79,6 +79,13 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
     mirror_ = std::make_unique<KernelMirror>(config_.datapath, capabilities_);
+    // Event handlers learn every move of a leg between kernel and user path.
+    mirror_->on_path_change([this](const KernelMirror::PathChange& change) {
+        api::Json info = api::Json::object();
+        info.set("event", "path").set("mid", change.mid).set("feed", change.feed_id);
+        info.set("path", change.kernel ? "kernel" : "user").set("reason", change.reason);
+        notify_event_handlers(static_cast<janus_plugin_session*>(change.session), info);
+    });
     fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
     stopping_ = false;
     worker_ = std::thread([this] { worker_loop(); });

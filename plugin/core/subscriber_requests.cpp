@@ -259,7 +259,8 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
                                 {"send", FieldType::boolean},
                                 {"streams", FieldType::array},
                                 {"audio", FieldType::boolean},
-                                {"video", FieldType::boolean}});
+                                {"video", FieldType::boolean},
+                                {"datapath", FieldType::string}});
     std::shared_ptr<room::Subscriber> subscriber;
     std::shared_ptr<room::Room> room;
     {
@@ -269,9 +270,16 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
     }
     if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
     auto apply = [&](const json_t* item) {
-        api::validate_fields(item, {{"mid", FieldType::string}, {"send", FieldType::boolean}});
+        api::validate_fields(item, {{"mid", FieldType::string},
+                                    {"send", FieldType::boolean},
+                                    {"datapath", FieldType::string}});
         auto mid = api::string_field(item, "mid");
         auto send = api::bool_field(item, "send");
+        // SwiftCall extension: "user" pins the leg to user space, "auto"
+        // lets the mirror choose (the kernel when the leg qualifies).
+        auto datapath = api::string_field(item, "datapath");
+        if (datapath && *datapath != "user" && *datapath != "auto")
+            throw ApiError(ErrorCode::invalid_element, "Invalid element (datapath must be \"auto\" or \"user\")");
         auto substream = api::int_field(item, "substream");
         auto temporal = api::int_field(item, "temporal");
         if ((substream && (*substream < 0 || *substream > 2)) || (temporal && (*temporal < 0 || *temporal > 2)))
@@ -283,6 +291,7 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
             matched = true;
             std::lock_guard sg(s->lock);
             if (send) s->send = *send;
+            if (datapath) s->kernel.user_forced = *datapath == "user";
             if (substream || temporal)
                 s->simulcast.set_target(substream ? std::optional<int>(static_cast<int>(*substream)) : std::nullopt,
                                         temporal ? std::optional<int>(static_cast<int>(*temporal)) : std::nullopt);

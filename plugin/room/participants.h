@@ -97,6 +97,9 @@ struct KernelLegState {
     uint64_t last_out_index = 0;
     uint32_t ts_delta = 0;
     uint64_t skipped_for_kernel = 0;
+    // configure {"datapath": "user"}: keep this leg in user space even when
+    // it could be served by the kernel (operators, A/B checks, tests).
+    bool user_forced = false;
 };
 
 struct SubscriberStream {

@@ -41,6 +41,40 @@ const webPort = 8000;
 const room = process.env.SC_ROOM || '1234';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// SC_EXPECT_PATH=kernel: every subscriber leg must be served by the kernel
+// (SwiftCall's query_session via the admin API) while framesDecoded rises.
+const expectPath = process.env.SC_EXPECT_PATH || '';
+
+function adminPost(suffix, body) {
+  const url = new URL(env('SC_ADMIN_URL') + suffix);
+  const data = JSON.stringify({ transaction: Math.random().toString(36).slice(2),
+    admin_secret: env('SC_ADMIN_SECRET'), ...body });
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => { try { resolve(JSON.parse(text)); } catch (e) { reject(e); } });
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('admin timeout')));
+    req.end(data);
+  });
+}
+
+// The streams of every SwiftCall subscriber handle, from handle_info.
+async function subscriberStreams() {
+  const out = [];
+  const sessions = (await adminPost('', { janus: 'list_sessions' })).sessions || [];
+  for (const s of sessions) {
+    const handles = (await adminPost(`/${s}`, { janus: 'list_handles' })).handles || [];
+    for (const h of handles) {
+      const info = (await adminPost(`/${s}/${h}`, { janus: 'handle_info' })).info || {};
+      const ps = info.plugin_specific || {};
+      if (ps.role === 'subscriber') out.push(...(ps.streams || []));
+    }
+  }
+  return out;
+}
 
 function get(url) {
   return new Promise((resolve, reject) => {
@@ -141,8 +175,33 @@ async function main() {
       const s = await videoStats(sub);
       return { ok: s.framesDecoded > 0, ...s };
     }, 45000);
+    let before = null;
+    if (expectPath) {
+      before = await waitFor(`subscriber legs on the ${expectPath} path`, async () => {
+        const streams = await subscriberStreams();
+        return { ok: streams.length > 0 && streams.every((st) => st.path === expectPath), streams };
+      }, 20000);
+      const v = await videoStats(sub);
+      s1.framesDecoded = v.framesDecoded;  // count only frames decoded from here on
+    }
     await sleep(3000);
     const s2 = await videoStats(sub);
+    if (expectPath) {
+      const after = await subscriberStreams();
+      console.log(`subscriber legs: ${JSON.stringify(after.map((st) => [st.mid, st.path, st.path_reason, st.skipped_for_kernel, st.packets_out]))}`);
+      if (!after.every((st) => st.path === expectPath)) throw new Error(`a leg left the ${expectPath} path: ${JSON.stringify(after)}`);
+      if (expectPath === 'kernel') {
+        // The kernel, not Janus, carried the frames counted above.
+        const served = (list) => list.reduce((n, st) => n + (st.skipped_for_kernel || 0), 0);
+        const user = (list) => list.reduce((n, st) => n + (st.packets_out || 0), 0);
+        const kernelRise = served(after) - served(before.streams);
+        const userRise = user(after) - user(before.streams);
+        console.log(`in 3 s: kernel served ${kernelRise} packets, user path sent ${userRise}`);
+        if (kernelRise < 100 || userRise > kernelRise / 20) {
+          throw new Error(`kernel served ${kernelRise}, user path ${userRise}: not the kernel path`);
+        }
+      }
+    }
     console.log(`subscriber page: framesDecoded ${s1.framesDecoded} -> ${s2.framesDecoded} in 3 s`);
     if (s2.framesDecoded - s1.framesDecoded < 15) {
       throw new Error(`framesDecoded rose only ${s2.framesDecoded - s1.framesDecoded} in 3 s`);

@@ -165,6 +165,40 @@ class Subscriber:
         self.video_log = []      # (time, width, height, mean rgb) for every 10th frame
         self.streams = []
         self._tasks = []
+        # With record_wire: (ssrc, seq) of every SRTP packet as it arrived
+        # (before decryption) and of every packet that decrypted.
+        self.record_wire = False
+        self.wire_rtp = []
+        self.decrypted_rtp = []
+
+    def _hook_wire(self):
+        """Log RTP as it crosses the wire and after SRTP, to check sequence
+        continuity: duplicates on the wire (two senders) or gaps show here,
+        where aiortc's replay check would otherwise hide them."""
+        hooked = set()
+        for t in self.pc.getTransceivers():
+            dtls = t.receiver.transport
+            if id(dtls) in hooked:
+                continue
+            hooked.add(id(dtls))
+            ice_recv = dtls.transport._recv
+            handle = dtls._handle_rtp_data
+
+            async def recv(_orig=ice_recv):
+                data = await _orig()
+                if len(data) >= 12 and 127 < data[0] < 192 and not 192 <= data[1] <= 223:
+                    self.wire_rtp.append((int.from_bytes(data[8:12], "big"),
+                                          int.from_bytes(data[2:4], "big")))
+                return data
+
+            async def decrypted(data, arrival_time_ms, _orig=handle):
+                if len(data) >= 12:
+                    self.decrypted_rtp.append((int.from_bytes(data[8:12], "big"),
+                                               int.from_bytes(data[2:4], "big")))
+                return await _orig(data, arrival_time_ms=arrival_time_ms)
+
+            dtls.transport._recv = recv
+            dtls._handle_rtp_data = decrypted
 
     async def subscribe(self, feeds):
         """feeds: list of publisher ids; subscribes to all their streams."""
@@ -184,6 +218,8 @@ class Subscriber:
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"]))
         answer = await self.pc.createAnswer()
         await self.pc.setLocalDescription(answer)
+        if self.record_wire:
+            self._hook_wire()
         await _wait_ice_gathering(self.pc)
         data, _ = await self.handle.request(
             {"request": "start"}, {"type": "answer", "sdp": self.pc.localDescription.sdp})

@@ -49,6 +49,18 @@ grep -q "Loading plugin 'libjanus_swiftcall.so'" "$work/with-caps.log" || fail "
 grep "SwiftCall.*initialized as janus.plugin.swiftcall" "$work/with-caps.log" ||
     { cat "$work/with-caps.log"; fail "plugin did not initialize"; }
 grep -q "SwiftCall.*missing CAP_" "$work/with-caps.log" && fail "capabilities reported missing while running as root"
+grep -q "SwiftCall.*kernel datapath loaded" "$work/with-caps.log" ||
+    { cat "$work/with-caps.log"; fail "the kernel path did not come up as root"; }
+
+# The drop-in's capabilities are enough on their own: Janus as an
+# unprivileged user holding exactly AmbientCapabilities= of swiftcall.conf.
+caps=$(sed -n 's/^AmbientCapabilities=//p' /lib/systemd/system/janus.service.d/swiftcall.conf |
+    tr ' ' '\n' | sed 's/^CAP_//' | tr 'A-Z' 'a-z' | sed 's/^/+/' | paste -sd, -)
+[ -n "$caps" ] || fail "no AmbientCapabilities in the drop-in"
+run_janus "$work/drop-in-caps.log" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    --inh-caps="$caps" --ambient-caps="$caps"
+grep -q "SwiftCall.*kernel datapath loaded" "$work/drop-in-caps.log" ||
+    { cat "$work/drop-in-caps.log"; fail "the kernel path did not come up with the drop-in's capabilities ($caps)"; }
 
 run_janus "$work/no-caps.log" setpriv --inh-caps=-bpf,-net_admin,-perfmon \
     --bounding-set=-bpf,-net_admin,-perfmon
