@@ -162,24 +162,26 @@ static __always_inline __u32 sc_build_l2l4(struct sc_scratch *s, const struct sc
     return 0;
 }
 
-static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error, int ks_hit)
+/* User space creates a leg's stats with the leg (KernelDatapath::set_leg),
+ * so the program needs no zeroed value on its stack. */
+static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error, int ks_hit,
+                                           __u64 in_index)
 {
     struct sc_leg_stats *st = bpf_map_lookup_elem(&sc_leg_stats_map, &leg_id);
 
-    if (!st) {
-        struct sc_leg_stats zero = {};
-        bpf_map_update_elem(&sc_leg_stats_map, &leg_id, &zero, BPF_NOEXIST);
-        st = bpf_map_lookup_elem(&sc_leg_stats_map, &leg_id);
-        if (!st)
-            return;
-    }
+    if (!st)
+        return;
     if (error) {
         st->errors++;
-    } else {
-        st->packets++;
-        st->bytes += bytes;
-        st->ks_hits += ks_hit;
+        return;
     }
+    st->packets++;
+    st->bytes += bytes;
+    st->ks_hits += ks_hit;
+    if (!st->first_in)
+        st->first_in = in_index + 1;
+    if (in_index + 1 > st->last_in)
+        st->last_in = in_index + 1;
 }
 
 static __always_inline void sc_xor_keystream(const struct sc_keystream *ks, __u32 src_row,
@@ -285,12 +287,12 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         goto error;
     s->clones++;
     sc_count(SC_R_CLONES);
-    sc_leg_account(leg_id, srtp_len, 0, ks != 0);
+    sc_leg_account(leg_id, srtp_len, 0, ks != 0, s->in_index);
     return 0;
 error:
     s->leg_errors++;
     sc_count(SC_R_LEG_ERROR);
-    sc_leg_account(leg_id, 0, 1, 0);
+    sc_leg_account(leg_id, 0, 1, 0, 0);
     return -1;
 }
 

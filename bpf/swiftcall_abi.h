@@ -190,6 +190,12 @@ struct sc_leg_stats {
     __u64 bytes;
     __u64 errors;
     __u64 ks_hits; /* clones whose keystream came from user space */
+    /* Publisher in index + 1 of the first and of the last packet cloned to
+     * this leg on this CPU (0: none yet). User space hands a leg over at
+     * exactly these indices: the stream's highest index can run ahead of
+     * what this leg got while its legs list changes (DESIGN §4.2). */
+    __u64 first_in;
+    __u64 last_in;
 };
 
 #ifdef __cplusplus
@@ -202,7 +208,7 @@ static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
 static_assert(sizeof(struct sc_stream_state) == 24 + 128 + 24, "ABI: sc_stream_state");
 static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
 static_assert(sizeof(struct sc_leg) == 96 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
-static_assert(sizeof(struct sc_leg_stats) == 32, "ABI: sc_leg_stats");
+static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");
 static_assert(sizeof(struct sc_ks_key) == 8, "ABI: sc_ks_key");
 static_assert(sizeof(struct sc_keystream) == 32 + SC_KS_BYTES, "ABI: sc_keystream");
 #endif

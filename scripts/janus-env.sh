@@ -380,8 +380,10 @@ start() {
     : > "$state/janus.log"
     # setsid: Janus gets its own session so a Ctrl-C in the caller's terminal
     # reaches it only through our cleanup, in order.
-    ip netns exec "$ns_j" setsid janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
-        -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null &
+    # Run from the state folder, so a core dump lands there, not in the
+    # caller's working directory (the source tree, under ctest).
+    (cd "$state" && exec ip netns exec "$ns_j" setsid janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
+        -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null) &
     echo $! > "$state/janus.pid"
     echo $! > "$lock/pid"
     # SwiftCall's init loads and verifies its BPF program: seconds, not ms.

@@ -113,13 +113,19 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             sub->kernel.last_out_index = out_index;
             sub->kernel.ts_delta = out.timestamp - wire_ts;
         }
-        if (track_index && in_index > sub->kernel.from_index &&
-            in_index <= sub->kernel.until_index) {
-            if (!kernel_sent) kernel_sent = kernel_ && kernel_->kernel_forwarded(stream, in_index);
-            if (*kernel_sent) {
-                sub->kernel.skipped_for_kernel++;
-                counters_.kernel_served++;
-                continue;
+        if (track_index && kernel_) {
+            auto& k = sub->kernel;
+            // The leg's first clone, once: every later packet has been
+            // through the program with this leg in the stream's list.
+            if (k.serving && k.first_index == room::KernelLegState::kNone)
+                if (auto first = kernel_->leg_first_index(k.leg_id)) k.first_index = *first;
+            if (k.may_cover(in_index)) {
+                if (!kernel_sent) kernel_sent = kernel_->kernel_forwarded(stream, in_index);
+                if (k.kernel_sent(in_index, *kernel_sent)) {
+                    k.skipped_for_kernel++;
+                    counters_.kernel_served++;
+                    continue;
+                }
             }
         }
         std::memcpy(buffer, packet.data(), packet.size());

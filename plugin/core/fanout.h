@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "core/media_sink.h"
@@ -20,12 +21,14 @@ struct FanoutCounters {
     std::atomic<uint64_t> kernel_served{0};  // user path skipped: the kernel sent it
 };
 
-// Asks the kernel datapath whether it already sent a publisher packet to
-// every kernel-served leg (its forwarded window).
+// What the kernel datapath did with publisher packets: whether it sent one
+// to every kernel-served leg of its stream (the forwarded window), and the
+// in-index of the first packet it cloned to a leg.
 class KernelForwardQuery {
 public:
     virtual ~KernelForwardQuery() = default;
     virtual bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) = 0;
+    virtual std::optional<uint64_t> leg_first_index(uint32_t leg_id) = 0;
 };
 
 class Fanout {

@@ -66,6 +66,21 @@ KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabiliti
 
 KernelMirror::~KernelMirror() = default;
 
+void KernelMirror::shutdown() {
+    std::lock_guard guard(lock_);
+    if (!datapath_ || stopped_) return;
+    stopped_ = true;
+    for (const auto& ifname : attached_) {
+        try {
+            datapath_->detach(ifname);
+        } catch (const std::exception& e) {
+            JANUS_LOG(LOG_WARN, "[SwiftCall] detaching from %s: %s\n", ifname.c_str(), e.what());
+        }
+    }
+    attached_.clear();
+    unavailable_reason_ = "plugin stopping";
+}
+
 void KernelMirror::ensure_attached(const std::string& ifname) {
     if (attached_.count(ifname)) return;
     datapath_->attach(ifname);
@@ -78,6 +93,7 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
     std::string why;
     auto transport = janus::read_leg_transport(handle, &why);
     std::lock_guard guard(lock_);
+    if (stopped_) return;
     if (!transport) {
         JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " stays in user space: %s\n",
                   publisher.id, why.c_str());
@@ -129,6 +145,7 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
 void KernelMirror::publisher_down(room::Publisher& publisher) {
     if (!datapath_) return;
     std::lock_guard guard(lock_);
+    if (stopped_) return;
     auto it = publishers_.find(&publisher);
     if (it == publishers_.end()) return;
     auto streams = publisher.streams_snapshot();
@@ -164,6 +181,7 @@ void KernelMirror::refresh_wire_numbering() {
     std::vector<Pending> pending;
     {
         std::lock_guard guard(lock_);
+        if (stopped_) return;
         for (const auto& [publisher, entry] : publishers_) {
             auto streams = publisher->streams_snapshot();
             if (!streams) continue;
@@ -191,6 +209,7 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
     auto transport = janus::read_leg_transport(handle, &why);
     {
         std::lock_guard guard(lock_);
+        if (stopped_) return;
         if (!transport) {
             subscriber_errors_[&subscriber] = why;
         } else {
@@ -276,10 +295,10 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream_legs_[key].insert(stream.kernel.leg_id);
     leg_streams_[stream.kernel.leg_id] = key;
     push_stream_legs(key);
-    datapath_->synchronize();
-    auto state = datapath_->stream_state(key.publisher_id, key.ssrc);
-    stream.kernel.from_index = state && state->started ? state->highest_index : 0;
-    stream.kernel.until_index = std::numeric_limits<uint64_t>::max();
+    // The user path learns the leg's first clone from the kernel (fanout):
+    // the stream's highest index may already run ahead of it here.
+    stream.kernel.first_index = room::KernelLegState::kNone;
+    stream.kernel.index_delta = leg.index_delta;
     stream.kernel.serving = true;
     stream.kernel.path_reason =
         "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
@@ -298,9 +317,13 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
         }
         if (remove) leg_streams_.erase(it);
         if (stream.kernel.serving) {
+            // After the grace period no run clones to this leg any more: its
+            // stats name exactly the packets it got.
             datapath_->synchronize();
-            auto state = datapath_->stream_state(key.publisher_id, key.ssrc);
-            stream.kernel.until_index = state ? state->highest_index : stream.kernel.from_index;
+            const auto counters = datapath_->leg_counters(stream.kernel.leg_id);
+            stream.kernel.prev_first = counters.first_in_index.value_or(room::KernelLegState::kNone);
+            stream.kernel.prev_last = counters.last_in_index.value_or(room::KernelLegState::kNone);
+            stream.kernel.first_index = room::KernelLegState::kNone;
         }
     }
     if (remove) {
@@ -321,6 +344,7 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
 std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subscriber& subscriber) {
     std::vector<PathChange> changes;
     std::lock_guard guard(lock_);
+    if (stopped_) return changes;
     auto it = subscribers_.find(&subscriber);
     const SubscriberEntry* entry = it == subscribers_.end() ? nullptr : &it->second;
     std::lock_guard sub_guard(subscriber.lock);
@@ -365,6 +389,7 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
 void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
     if (!datapath_) return;
     std::lock_guard guard(lock_);
+    if (stopped_) return;
     {
         std::lock_guard sub_guard(subscriber.lock);
         for (const auto& stream : subscriber.streams) {
@@ -379,6 +404,15 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
     }
     subscribers_.erase(&subscriber);
     subscriber_errors_.erase(&subscriber);
+}
+
+std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
+    if (!datapath_ || leg_id == 0) return std::nullopt;
+    try {
+        return datapath_->leg_counters(leg_id).first_in_index;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) {

@@ -36,6 +36,12 @@ public:
     ~KernelMirror() override;
 
     bool available() const { return datapath_ != nullptr; }
+
+    // At plugin destroy: detaches the program from every interface and turns
+    // every later call into a no-op. The object (and its map fds) must stay
+    // alive: Janus may still be inside hangup_media or incoming_rtp on its
+    // loop threads when it destroys the plugin.
+    void shutdown();
     const std::string& unavailable_reason() const { return unavailable_reason_; }
 
     // From setup_media (the handle's loop thread, where the DTLS keys live).
@@ -69,11 +75,13 @@ public:
     }
 
     bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) override;
+    std::optional<uint64_t> leg_first_index(uint32_t leg_id) override;
 
     api::Json describe();
 
 private:
     std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
+    bool stopped_ = false;  // guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
 
     struct PublisherEntry {

@@ -121,10 +121,11 @@ void Plugin::destroy() {
         sessions_.clear();
     }
     for (const auto& room : rooms_.all()) rooms_.remove(room->id());
-    // Detaches the TC program and frees the maps (the links also die with
-    // the process if Janus is killed).
-    fanout_.reset();
-    mirror_.reset();
+    // Detaches the TC program (the links also die with the process if Janus
+    // is killed). The mirror and the fan-out stay allocated: Janus may still
+    // run hangup_media or incoming_rtp for a handle on its loop threads while
+    // it destroys plugins, and the process exits right after.
+    if (mirror_) mirror_->shutdown();
     JANUS_LOG(LOG_INFO, "[SwiftCall] destroyed\n");
 }
 
@@ -507,7 +508,8 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
             item.set("kernel_leg", s->kernel.leg_id);
             item.set("skipped_for_kernel", s->kernel.skipped_for_kernel);
             if (s->kernel.leg_id) {
-                item.set("kernel_from_index", s->kernel.from_index);
+                if (s->kernel.first_index != room::KernelLegState::kNone)
+                    item.set("kernel_first_index", s->kernel.first_index);
                 item.set("last_in_index", s->kernel.last_in_index);
             }
             item.set("packets_out", s->packets_out).set("bytes_out", s->bytes_out);

@@ -249,6 +249,15 @@ void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
     if (impl_->leg_keys.count(leg_id)) impl_->drop_keystreams(leg_id);
     impl_->leg_keys[leg_id] = {leg.ssrc, leg.index_delta & 0xffffffffffffULL,
                                std::make_unique<KeystreamMaker>(leg.out), std::nullopt};
+    // Stats first (zeroed on every CPU, kept if the leg exists already): the
+    // program only ever updates them.
+    {
+        const int ncpu = libbpf_num_possible_cpus();
+        std::vector<sc_leg_stats> zero(ncpu > 0 ? ncpu : 1);
+        const int err = bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id,
+                                            zero.data(), BPF_NOEXIST);
+        if (err && errno != EEXIST) check(err, "create leg stats");
+    }
     check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id, v.get(), BPF_ANY),
           "set leg");
 }
@@ -330,6 +339,10 @@ LegCounters KernelDatapath::leg_counters(uint32_t leg_id) const {
         c.bytes += p.bytes;
         c.errors += p.errors;
         c.keystream_hits += p.ks_hits;
+        if (p.first_in && (!c.first_in_index || p.first_in - 1 < *c.first_in_index))
+            c.first_in_index = p.first_in - 1;
+        if (p.last_in && (!c.last_in_index || p.last_in - 1 > *c.last_in_index))
+            c.last_in_index = p.last_in - 1;
     }
     return c;
 }

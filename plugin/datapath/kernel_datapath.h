@@ -61,6 +61,8 @@ struct LegParams {
 struct LegCounters {
     uint64_t packets = 0, bytes = 0, errors = 0;
     uint64_t keystream_hits = 0;  // clones that used a prefilled keystream
+    // Publisher in index of the first / last packet cloned to the leg.
+    std::optional<uint64_t> first_in_index, last_in_index;
 };
 
 struct ForwardedWindow {

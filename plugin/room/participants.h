@@ -82,13 +82,24 @@ private:
 
 // How one subscriber stream relates to the kernel datapath. Guarded by the
 // owning SubscriberStream::lock.
+// Which publisher packets the kernel sent to one subscriber leg, so that
+// user space sends exactly the others (DESIGN §4.2: no gap, no duplicate).
+// The kernel records, per leg, the in-index of the first and last packet it
+// cloned; the stream's forwarded window says whether it served every leg
+// for a given index. A packet the user path handles has always been through
+// the TC program already (ingress runs before the socket queue).
 struct KernelLegState {
+    static constexpr uint64_t kNone = UINT64_MAX;
+
     uint32_t leg_id = 0;           // 0 = no leg in the kernel maps
     bool serving = false;          // the kernel clones packets for this leg
-    // Packets with from_index < in-index <= until_index that the kernel's
-    // forwarded window marks were sent by the kernel: user space skips them.
-    uint64_t from_index = 0;
-    uint64_t until_index = 0;  // UINT64_MAX while serving
+    // While serving: in-index of the first packet cloned to the leg, learnt
+    // from the kernel's leg stats (kNone until there is one).
+    uint64_t first_index = kNone;
+    // The last serving period, closed: [prev_first, prev_last] (kNone: none).
+    // Keeps late packets of that period skipped after the leg left.
+    uint64_t prev_first = kNone;
+    uint64_t prev_last = kNone;
     std::string path_reason = "user path: leg not up yet";
     // The last packet rewritten for this stream (kernel or user): the kernel
     // continues with exactly these offsets.
@@ -96,10 +107,21 @@ struct KernelLegState {
     uint64_t last_in_index = 0;
     uint64_t last_out_index = 0;
     uint32_t ts_delta = 0;
+    uint64_t index_delta = 0;  // out index - in index of the serving leg
     uint64_t skipped_for_kernel = 0;
     // configure {"datapath": "user"}: keep this leg in user space even when
     // it could be served by the kernel (operators, A/B checks, tests).
     bool user_forced = false;
+
+    // True when the kernel cloned in_index to this leg, given the stream's
+    // forwarded-window bit for it.
+    bool kernel_sent(uint64_t in_index, bool window_bit) const {
+        if (!window_bit) return false;
+        if (serving && first_index != kNone && in_index >= first_index) return true;
+        return prev_first != kNone && in_index >= prev_first && in_index <= prev_last;
+    }
+    // Whether the kernel might have: only then is the window worth reading.
+    bool may_cover(uint64_t in_index) const { return kernel_sent(in_index, true); }
 };
 
 struct SubscriberStream {

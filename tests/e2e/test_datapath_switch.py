@@ -49,7 +49,7 @@ def continuity(log):
     """Per SSRC: (packets, duplicates, missing) over the extended sequence range."""
     out = {}
     per_ssrc = {}
-    for ssrc, seq in log:
+    for ssrc, seq, *_ in log:
         per_ssrc.setdefault(ssrc, []).append(seq)
     for ssrc, seqs in per_ssrc.items():
         ext, last, seen, dups = [], None, set(), 0
@@ -68,6 +68,23 @@ def continuity(log):
     return out
 
 
+def anomalies(log, ssrc, t0, switches):
+    """Where duplicates and holes are: the arrival order around each one."""
+    seqs = [(seq, t) for s, seq, *rest in log if s == ssrc for t in (rest[0] if rest else 0,)]
+    seen, lines = {}, []
+    for i, (seq, t) in enumerate(seqs):
+        if seq in seen:
+            lines.append(f"dup {seq} at +{t - t0:.3f}s (first at +{seen[seq] - t0:.3f}s): "
+                         f"{[q for q, _ in seqs[max(0, i - 6):i + 4]]}")
+        seen[seq] = t
+    ordered = sorted(seen)
+    for a, b in zip(ordered, ordered[1:]):
+        if b - a > 1 and b - a < 1000:
+            lines.append(f"hole {a + 1}..{b - 1} near +{seen[a] - t0:.3f}s")
+    lines.append("switches: " + ", ".join(f"{what} +{t - t0:.3f}s" for what, t in switches))
+    return "; ".join(lines)
+
+
 async def main():
     pub = Participant(ROOM, "switch-pub")
     await pub.join()
@@ -84,7 +101,10 @@ async def main():
         await wait_path(subs[2], "kernel", timeout=15)
 
         # Hand-over under way: two round trips kernel -> user -> kernel.
+        t0 = subs[1].wire_rtp[0][2] if subs[1].wire_rtp else time.monotonic()
+        switches = []
         for round_ in range(2):
+            switches.append(("to user", time.monotonic()))
             await set_path(subs[1], "user")
             user_start = await wait_path(subs[1], "user")
             check(all("forced" in st["path_reason"] for st in user_start),
@@ -93,6 +113,7 @@ async def main():
             user_end = await streams_of(subs[1])
             sent = sum(b["packets_out"] - a["packets_out"] for a, b in zip(user_start, user_end))
             check(sent > 50, f"round {round_}: the user path sent only {sent} packets while forced")
+            switches.append(("to auto", time.monotonic()))
             await set_path(subs[1], "auto")
             await wait_path(subs[1], "kernel")
             await asyncio.sleep(1.5)
@@ -113,9 +134,10 @@ async def main():
             print(f"subscriber {i}: wire {wire}, decrypted {dec}")
             check(len(wire) == 2, f"subscriber {i}: expected 2 SSRCs on the wire, got {wire}")
             for ssrc, (n, dups, missing) in wire.items():
+                where = anomalies(s.wire_rtp, ssrc, t0, switches) if dups or missing else ""
                 check(n > 100, f"subscriber {i} ssrc {ssrc}: only {n} packets")
-                check(dups == 0, f"subscriber {i} ssrc {ssrc}: {dups} duplicate sequence numbers on the wire")
-                check(missing == 0, f"subscriber {i} ssrc {ssrc}: {missing} sequence numbers never sent")
+                check(dups == 0, f"subscriber {i} ssrc {ssrc}: {dups} duplicate sequence numbers on the wire: {where}")
+                check(missing == 0, f"subscriber {i} ssrc {ssrc}: {missing} sequence numbers never sent: {where}")
             for ssrc, (n, dups, missing) in dec.items():
                 wn = wire[ssrc][0]
                 # Packets that arrived before DTLS finished cannot decrypt.

@@ -193,9 +193,10 @@ class Session:
                 pass
 
 
-async def admin(request, **fields):
-    """Admin API call (needs SC_ADMIN_URL and SC_ADMIN_SECRET)."""
-    msg = {"janus": request, "transaction": _tx(), "admin_secret": os.environ["SC_ADMIN_SECRET"]}
+async def admin(verb, /, **fields):
+    """Admin API call (needs SC_ADMIN_URL and SC_ADMIN_SECRET); fields may
+    include "request" (message_plugin's body)."""
+    msg = {"janus": verb, "transaction": _tx(), "admin_secret": os.environ["SC_ADMIN_SECRET"]}
     msg.update(fields)
     url = os.environ["SC_ADMIN_URL"]
     if "session_id" in fields and "handle_id" in fields:

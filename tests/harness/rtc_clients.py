@@ -165,8 +165,8 @@ class Subscriber:
         self.video_log = []      # (time, width, height, mean rgb) for every 10th frame
         self.streams = []
         self._tasks = []
-        # With record_wire: (ssrc, seq) of every SRTP packet as it arrived
-        # (before decryption) and of every packet that decrypted.
+        # With record_wire: (ssrc, seq, arrival time) of every SRTP packet as
+        # it arrived (before decryption), (ssrc, seq) of every one that decrypted.
         self.record_wire = False
         self.wire_rtp = []
         self.decrypted_rtp = []
@@ -188,7 +188,7 @@ class Subscriber:
                 data = await _orig()
                 if len(data) >= 12 and 127 < data[0] < 192 and not 192 <= data[1] <= 223:
                     self.wire_rtp.append((int.from_bytes(data[8:12], "big"),
-                                          int.from_bytes(data[2:4], "big")))
+                                          int.from_bytes(data[2:4], "big"), time.monotonic()))
                 return data
 
             async def decrypted(data, arrival_time_ms, _orig=handle):
