@@ -1,6 +1,7 @@
 #include "core/fanout.h"
 
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,15 @@
 namespace swiftcall::core {
 
 using media::RtpPacketView;
+
+namespace {
+// The clock the Janus core stamps Sender Reports with (gettimeofday).
+int64_t realtime_us() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+}  // namespace
 
 void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherStream& stream,
                               int64_t now_us, bool force) {
@@ -85,7 +95,16 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
     const uint32_t wire_ts = view->timestamp - stream.wire_ts_shift;
     const uint64_t in_index = track_index ? stream.in_index.update(wire_seq) : 0;
     std::optional<bool> kernel_sent;
+    int64_t wallclock_us = 0;  // for Sender Reports of kernel legs, read once
     uint8_t buffer[kMaxPacket];
+    if (track_index && video && stream.kernel_publisher_id != 0) {
+        // What the kernel decrypted: the packet in wire numbering.
+        if (!stream.history) stream.history = std::make_unique<media::PacketHistory>();
+        std::memcpy(buffer, packet.data(), packet.size());
+        media::write_u16(buffer + 2, wire_seq);
+        media::write_u32(buffer + 4, wire_ts);
+        stream.history->store(in_index, std::span<const uint8_t>(buffer, packet.size()));
+    }
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
         if (!sub->active || !sub->send || sub->paused) continue;
@@ -124,6 +143,9 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
                 if (k.kernel_sent(in_index, *kernel_sent)) {
                     k.skipped_for_kernel++;
                     counters_.kernel_served++;
+                    if (!wallclock_us) wallclock_us = realtime_us();
+                    k.sr_rtp_ts = out.timestamp;
+                    k.sr_wallclock_us = wallclock_us;
                     continue;
                 }
             }

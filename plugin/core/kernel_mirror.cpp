@@ -1,5 +1,7 @@
 #include "core/kernel_mirror.h"
 
+#include "datapath/clone_builder.h"
+
 #include <sys/socket.h>
 
 #include <cinttypes>
@@ -219,7 +221,7 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
             if (!hop) {
                 subscriber_errors_[&subscriber] = why;
             } else {
-                subscribers_[&subscriber] = SubscriberEntry{std::move(*transport), *hop};
+                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop};
                 subscriber_errors_.erase(&subscriber);
             }
         }
@@ -292,6 +294,7 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     const StreamKey key{source.kernel_publisher_id, source.kernel_ssrc};
     if (stream.kernel.leg_id == 0) stream.kernel.leg_id = next_leg_id_++;
     datapath_->set_leg(stream.kernel.leg_id, leg);
+    leg_params_[stream.kernel.leg_id] = leg;
     stream_legs_[key].insert(stream.kernel.leg_id);
     leg_streams_[stream.kernel.leg_id] = key;
     push_stream_legs(key);
@@ -299,6 +302,10 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     // the stream's highest index may already run ahead of it here.
     stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.index_delta = leg.index_delta;
+    stream.kernel.out_ssrc = leg.ssrc;
+    stream.kernel.sr_packets_pushed = 0;  // a new leg id: its counters start at 0
+    stream.kernel.sr_bytes_pushed = 0;
+    stream.kernel.sr_wallclock_us = 0;
     stream.kernel.serving = true;
     stream.kernel.path_reason =
         "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
@@ -327,6 +334,7 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
         }
     }
     if (remove) {
+        leg_params_.erase(stream.kernel.leg_id);
         datapath_->remove_leg(stream.kernel.leg_id);
         stream.kernel.leg_id = 0;
     } else {
@@ -337,8 +345,26 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
 
 void KernelMirror::reconcile(room::Subscriber& subscriber) {
     const auto changes = reconcile_locked(subscriber);
-    if (path_listener_)
-        for (const auto& change : changes) path_listener_(change);
+    for (const auto& change : changes) {
+        // The core's retransmission buffer lacks what the kernel sends: while
+        // the kernel serves a medium, its NACKs come to the plugin instead
+        // (the bridge takes the handle mutex: none of our locks is held).
+        std::string why;
+        if (!janus::set_core_answers_nacks(static_cast<janus_plugin_session*>(change.session),
+                                           change.mindex, !change.kernel, &why))
+            JANUS_LOG(LOG_WARN, "[SwiftCall] leg mid=%s: cannot hand NACKs over: %s\n",
+                      change.mid.c_str(), why.c_str());
+        if (path_listener_) path_listener_(change);
+    }
+}
+
+std::optional<std::vector<uint8_t>> KernelMirror::rebuild_clone(uint32_t leg_id,
+                                                                 std::span<const uint8_t> wire_plaintext,
+                                                                 uint64_t in_index) {
+    std::lock_guard guard(lock_);
+    auto it = leg_params_.find(leg_id);
+    if (stopped_ || it == leg_params_.end()) return std::nullopt;
+    return datapath::build_clone(wire_plaintext, in_index, it->second);
 }
 
 std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subscriber& subscriber) {
@@ -365,16 +391,16 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                     enable_leg(*stream, *source, *entry);
                     JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 ": %s\n",
                               stream->mid.c_str(), stream->feed_id, stream->kernel.path_reason.c_str());
-                    changes.push_back({stream->session, stream->mid, stream->feed_id, true,
-                                       stream->kernel.path_reason});
+                    changes.push_back({stream->session, stream->mindex, stream->mid, stream->feed_id,
+                                       true, stream->kernel.path_reason});
                 }
             } else {
                 if (stream->kernel.serving) {
                     disable_leg(*stream, true);
                     JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
                               stream->mid.c_str(), stream->feed_id, blocker.c_str());
-                    changes.push_back({stream->session, stream->mid, stream->feed_id, false,
-                                       "user path: " + blocker});
+                    changes.push_back({stream->session, stream->mindex, stream->mid, stream->feed_id,
+                                       false, "user path: " + blocker});
                 }
                 stream->kernel.path_reason = "user path: " + blocker;
             }
@@ -384,6 +410,72 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
         }
     }
     return changes;
+}
+
+void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
+    if (!datapath_) return;
+    janus_plugin_session* handle = nullptr;
+    {
+        std::lock_guard guard(lock_);
+        auto it = subscribers_.find(&subscriber);
+        if (stopped_ || it == subscribers_.end()) return;
+        handle = it->second.handle;
+    }
+    struct Push {
+        std::shared_ptr<room::SubscriberStream> stream;
+        int mindex;
+        uint32_t leg_id;
+        uint32_t rtp_ts;
+        int64_t wallclock_us;
+        uint64_t packets_pushed, bytes_pushed;
+    };
+    std::vector<Push> pushes;
+    {
+        std::lock_guard sub_guard(subscriber.lock);
+        for (const auto& stream : subscriber.streams) {
+            std::lock_guard sg(stream->lock);
+            const auto& k = stream->kernel;
+            if (!k.serving || k.leg_id == 0) continue;
+            pushes.push_back({stream, stream->mindex, k.leg_id, k.sr_rtp_ts, k.sr_wallclock_us,
+                              k.sr_packets_pushed, k.sr_bytes_pushed});
+        }
+    }
+    for (auto& p : pushes) {
+        const auto counters = datapath_->leg_counters(p.leg_id);
+        const uint64_t add_packets = counters.packets > p.packets_pushed ? counters.packets - p.packets_pushed : 0;
+        const uint64_t add_bytes = counters.bytes > p.bytes_pushed ? counters.bytes - p.bytes_pushed : 0;
+        std::string why;
+        if (!janus::update_sender_report_basis(static_cast<janus_plugin_session*>(handle), p.mindex, p.rtp_ts,
+                                               p.wallclock_us, add_packets, add_bytes, &why))
+            continue;
+        std::lock_guard sg(p.stream->lock);
+        if (p.stream->kernel.leg_id != p.leg_id) continue;
+        p.stream->kernel.sr_packets_pushed += add_packets;
+        p.stream->kernel.sr_bytes_pushed += add_bytes;
+    }
+}
+
+bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
+    if (!datapath_) return false;
+    janus_plugin_session* handle = nullptr;
+    janus::SelectedPair known;
+    int64_t agent_created_us = 0;
+    {
+        std::lock_guard guard(lock_);
+        auto it = subscribers_.find(&subscriber);
+        if (stopped_ || it == subscribers_.end()) return false;
+        handle = it->second.handle;
+        known = it->second.transport.pair;
+        agent_created_us = it->second.transport.agent_created_us;
+    }
+    // The bridge takes the handle mutex: none of our locks is held.
+    if (!janus::selected_pair_changed(handle, known, agent_created_us)) return false;
+    JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber's ICE pair changed (was %s -> %s): legs re-planned\n",
+              known.local_base.to_string().c_str(), known.remote.to_string().c_str());
+    subscriber_down(subscriber);
+    subscriber_up(handle, subscriber);
+    reconcile(subscriber);
+    return true;
 }
 
 void KernelMirror::subscriber_down(room::Subscriber& subscriber) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,22 @@ public:
     // that changed it, and periodically).
     void reconcile(room::Subscriber& subscriber);
 
+    // Safety net (worker, every second; no lock held): when libnice moved a
+    // subscriber to another pair (ICE restart, renomination) its legs leave
+    // the kernel and are planned again on the new 5-tuple. True if it moved.
+    bool check_selected_pair(room::Subscriber& subscriber);
+
+    // Worker, every second, no lock held: the core's Sender Reports for the
+    // subscriber's kernel legs get the kernel's counts and a fresh RTP/NTP
+    // mapping (janus::update_sender_report_basis).
+    void push_sender_reports(room::Subscriber& subscriber);
+
     // A leg moved between the kernel and the user path. Called after the
     // mirror's and the subscriber's locks are released (the plugin turns it
     // into a Janus event-handler notification).
     struct PathChange {
         room::SessionHandle session = nullptr;  // the subscriber's handle
+        int mindex = 0;
         std::string mid;
         uint64_t feed_id = 0;
         bool kernel = false;
@@ -77,11 +89,20 @@ public:
     bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) override;
     std::optional<uint64_t> leg_first_index(uint32_t leg_id) override;
 
+    // The exact SRTP packet the kernel sent to a leg for the publisher packet
+    // `wire_plaintext` (wire numbering) with in-index `in_index`: NACK answers
+    // must be byte-identical to it (same key and index: for AES-GCM any other
+    // bytes would reuse a nonce). nullopt for an unknown leg or bad input.
+    std::optional<std::vector<uint8_t>> rebuild_clone(uint32_t leg_id,
+                                                      std::span<const uint8_t> wire_plaintext,
+                                                      uint64_t in_index);
+
     api::Json describe();
 
 private:
     std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
     bool stopped_ = false;  // guarded by lock_
+    std::map<uint32_t, datapath::LegParams> leg_params_;  // by leg id, guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
 
     struct PublisherEntry {
@@ -91,6 +112,7 @@ private:
         std::set<std::pair<uint32_t, uint32_t>> streams;  // (publisher id, ssrc)
     };
     struct SubscriberEntry {
+        janus_plugin_session* handle = nullptr;
         janus::LegTransport transport;
         NextHop hop;
     };

@@ -87,6 +87,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         notify_event_handlers(static_cast<janus_plugin_session*>(change.session), info);
     });
     fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
+    nacks_ = std::make_unique<NackResponder>(*mirror_);
     stopping_ = false;
     worker_ = std::thread([this] { worker_loop(); });
     initialized_ = true;
@@ -105,7 +106,11 @@ void Plugin::reconcile_all_subscribers() {
     if (!mirror_ || !mirror_->available()) return;
     mirror_->refresh_wire_numbering();
     for (const auto& room : rooms_.all())
-        for (const auto& subscriber : room->subscribers()) mirror_->reconcile(*subscriber);
+        for (const auto& subscriber : room->subscribers()) {
+            mirror_->check_selected_pair(*subscriber);
+            mirror_->reconcile(*subscriber);
+            mirror_->push_sender_reports(*subscriber);
+        }
 }
 
 void Plugin::destroy() {
@@ -408,6 +413,10 @@ void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* pack
     if (!subscriber || !room) return;  // publishers' RTCP is handled by the core
     auto feedback = media::parse_rtcp_feedback(std::span<const uint8_t>(
         reinterpret_cast<const uint8_t*>(packet->buffer), packet->length));
+    // NACKs reach us only for media the kernel serves (the core answers the
+    // others itself and strips them).
+    if (!feedback.nacks.empty() && nacks_)
+        nacks_->answer(handle, *subscriber, feedback.nacks, monotonic_us());
     if (!feedback.keyframe_request) return;
     std::shared_ptr<room::PublisherStream> source;
     uint64_t feed = 0;
@@ -507,6 +516,8 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
             item.set("path_reason", s->kernel.path_reason);
             item.set("kernel_leg", s->kernel.leg_id);
             item.set("skipped_for_kernel", s->kernel.skipped_for_kernel);
+            item.set("nacks_answered", s->kernel.nacks_answered);
+            item.set("nacks_unanswered", s->kernel.nacks_unanswered);
             if (s->kernel.leg_id) {
                 if (s->kernel.first_index != room::KernelLegState::kNone)
                     item.set("kernel_first_index", s->kernel.first_index);

@@ -15,6 +15,7 @@
 #include "core/capabilities.h"
 #include "core/fanout.h"
 #include "core/kernel_mirror.h"
+#include "core/nack_responder.h"
 #include "core/plugin_config.h"
 #include "core/session.h"
 #include "room/room_registry.h"
@@ -110,6 +111,7 @@ private:
     std::unique_ptr<JanusMediaSink> sink_;
     std::unique_ptr<KernelMirror> mirror_;
     std::unique_ptr<Fanout> fanout_;
+    std::unique_ptr<NackResponder> nacks_;
 
     std::mutex sessions_lock_;
     std::unordered_map<janus_plugin_session*, std::shared_ptr<Session>> sessions_;

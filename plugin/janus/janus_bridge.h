@@ -17,6 +17,7 @@
 //    the admin thread holds the handle mutex while it waits for that lock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -73,6 +74,29 @@ struct InboundRewrite {
 };
 std::optional<InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle, int mindex,
                                                    std::string* why_not = nullptr);
+
+// Whether the core answers this medium's NACKs from its own retransmission
+// buffer (and strips them before the plugin sees the RTCP). Off while the
+// kernel serves the medium: the core's buffer lacks the kernel's packets, so
+// the plugin answers (retransmit.cpp).
+bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_answers,
+                            std::string* why_not = nullptr);
+
+// Sends bytes (an SRTP packet the caller protected) on the handle's selected
+// ICE pair, exactly as the core sends media. False (and *why_not) when there
+// is no PeerConnection or libnice refused.
+bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* data, std::size_t length,
+                           std::string* why_not = nullptr);
+
+// Sender Reports of a kernel-served medium: the core builds them from its
+// own send counters and its last (wall-clock time, RTP timestamp) pair, which
+// only see what it sent. This moves the pair to the newest packet the kernel
+// sent (rtp_ts at wallclock_us, gettimeofday µs; 0 keeps it) and adds the
+// kernel's packets and bytes, so receivers get true counts and a fresh
+// RTP/NTP mapping for lip sync.
+bool update_sender_report_basis(janus_plugin_session* handle, int mindex, std::uint32_t rtp_ts,
+                                std::int64_t wallclock_us, std::uint64_t add_packets, std::uint64_t add_bytes,
+                                std::string* why_not = nullptr);
 
 // The pair libnice currently uses, without the DTLS and media parts: cheap
 // enough for a periodic timer. nullopt when there is none (or no PC).

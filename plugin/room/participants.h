@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "media/packet_history.h"
 #include "media/rtp_rewriter.h"
 #include "media/srtp_index.h"
 #include "media/simulcast_selector.h"
@@ -44,6 +45,9 @@ struct PublisherStream {
     std::atomic<uint16_t> wire_seq_shift{0};
     std::atomic<uint32_t> wire_ts_shift{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
+    // Kernel-served video: the last packets in wire numbering (as the kernel
+    // decrypted them), to answer NACKs for what the kernel sent.
+    std::unique_ptr<media::PacketHistory> history;
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
 };
@@ -108,7 +112,21 @@ struct KernelLegState {
     uint64_t last_out_index = 0;
     uint32_t ts_delta = 0;
     uint64_t index_delta = 0;  // out index - in index of the serving leg
+    uint32_t out_ssrc = 0;     // the leg's SSRC (what the subscriber's NACKs name)
+    // Sender Reports: the newest kernel-sent packet's out timestamp and the
+    // wall-clock time (µs) user space saw it; the leg's kernel packets and
+    // bytes already added to the core's SR counters.
+    uint32_t sr_rtp_ts = 0;
+    int64_t sr_wallclock_us = 0;
+    uint64_t sr_packets_pushed = 0;
+    uint64_t sr_bytes_pushed = 0;
     uint64_t skipped_for_kernel = 0;
+    // NACKs for kernel-sent packets answered by the plugin, and asked for but
+    // not answerable (not sent by the kernel, out of history, over budget).
+    uint64_t nacks_answered = 0;
+    uint64_t nacks_unanswered = 0;
+    int64_t nack_budget_start_us = 0;
+    uint32_t nack_budget_used = 0;
     // configure {"datapath": "user"}: keep this leg in user space even when
     // it could be served by the kernel (operators, A/B checks, tests).
     bool user_forced = false;

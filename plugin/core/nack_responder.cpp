@@ -1,0 +1,99 @@
+#include "core/nack_responder.h"
+
+#include "core/kernel_mirror.h"
+#include "janus/janus_bridge.h"
+#include "media/srtp_index.h"
+
+extern "C" {
+#include <debug.h>
+}
+
+namespace swiftcall::core {
+
+size_t NackResponder::answer(janus_plugin_session* handle, room::Subscriber& subscriber,
+                             const std::vector<media::NackRequest>& nacks, int64_t now_us) {
+    size_t sent = 0;
+    for (const auto& request : nacks) {
+        std::shared_ptr<room::SubscriberStream> stream;
+        {
+            std::lock_guard guard(subscriber.lock);
+            for (const auto& s : subscriber.streams) {
+                std::lock_guard sg(s->lock);
+                if (s->kernel.serving && s->kernel.out_ssrc == request.media_ssrc) stream = s;
+            }
+        }
+        if (stream) sent += answer_stream(handle, *stream, request.sequences, now_us);
+    }
+    return sent;
+}
+
+size_t NackResponder::answer_stream(janus_plugin_session* handle, room::SubscriberStream& leg,
+                                    const std::vector<uint16_t>& sequences, int64_t now_us) {
+    // 1. Which packets, under the stream's lock: the leg's numbering maps
+    //    each NACKed out sequence number back to a publisher in-index.
+    room::SubscriberStream* stream = &leg;
+    uint32_t leg_id = 0;
+    std::shared_ptr<room::PublisherStream> source;
+    std::vector<uint64_t> wanted;
+    {
+        std::lock_guard sg(stream->lock);
+        auto& k = stream->kernel;
+        if (!k.serving || k.leg_id == 0 || !stream->out_index.started()) return 0;
+        source = stream->source.lock();
+        if (!source) return 0;
+        if (now_us - k.nack_budget_start_us >= 1000000) {
+            k.nack_budget_start_us = now_us;
+            k.nack_budget_used = 0;
+        }
+        for (uint16_t seq : sequences) {
+            const uint64_t out = media::estimate_srtp_index(stream->out_index.highest(), seq);
+            const uint64_t in = (out - k.index_delta) & media::kSrtpIndexMask;
+            // Only this serving period: its index delta is the one above.
+            const bool kernel_period = k.first_index != room::KernelLegState::kNone && in >= k.first_index;
+            if (!kernel_period || k.nack_budget_used >= kBudgetPerSecond) {
+                k.nacks_unanswered++;
+                continue;
+            }
+            k.nack_budget_used++;
+            wanted.push_back(in);
+        }
+        leg_id = k.leg_id;
+    }
+    // 2. The publisher packets, under the publisher stream's lock (never
+    //    together with the subscriber's: the fan-out takes them the other way).
+    std::vector<std::pair<uint64_t, std::vector<uint8_t>>> packets;
+    std::vector<uint64_t> missing;
+    {
+        std::lock_guard pg(source->lock);
+        for (uint64_t in : wanted) {
+            std::vector<uint8_t> plain;
+            if (source->history && source->history->copy(in, plain))
+                packets.emplace_back(in, std::move(plain));
+            else
+                missing.push_back(in);
+        }
+    }
+    // 3. Only what the kernel really sent this leg (its forwarded window),
+    //    rebuilt byte for byte, sent on the leg's selected pair.
+    size_t sent = 0, failed = missing.size();
+    for (const auto& [in, plain] : packets) {
+        if (!mirror_.kernel_forwarded(*source, in)) {
+            failed++;
+            continue;
+        }
+        auto srtp = mirror_.rebuild_clone(leg_id, plain, in);
+        std::string why;
+        if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
+            if (!why.empty()) JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+            failed++;
+            continue;
+        }
+        sent++;
+    }
+    std::lock_guard sg(stream->lock);
+    stream->kernel.nacks_answered += sent;
+    stream->kernel.nacks_unanswered += failed;
+    return sent;
+}
+
+}  // namespace swiftcall::core

@@ -1,0 +1,143 @@
+"""Loss on a kernel-served leg: NACKs are answered and the subscriber recovers.
+
+One aiortc publisher, two aiortc subscribers on the kernel path. The test
+drops about one in 15 UDP packets Janus sends to subscriber 0, on the client
+namespace's veth (loss_filter.bpf.c on TC ingress: this kernel has no netem,
+u32 or gact). aiortc NACKs the missing video packets; the Janus core cannot answer
+them (its buffer only holds what it sent itself), so SwiftCall must: it
+rebuilds the kernel's clone from its history and sends it on the leg's pair.
+
+Asserted for subscriber 0, over the lossy period: the plugin answered NACKs;
+video sequence numbers that were dropped came back (late, out of order) so
+that at most a couple at the very end are missing; every packet that arrived
+decrypted (an answer that was not byte-identical would still decrypt, so the
+bytes are pinned by the bpf clone-builder tests); video keeps decoding.
+Subscriber 1, without loss, is unaffected.
+
+  tests/harness/with-janus.sh --mode compat --datapath kernel -- /usr/bin/python3 test_kernel_nack.py
+"""
+import asyncio
+import os
+import subprocess
+import time
+
+from e2e_common import ROOM, check, run
+from janus_http import admin
+from rtc_clients import Participant, Subscriber
+
+DROP_EVERY = 15
+
+
+async def handle_info(sub):
+    return (await admin("handle_info", session_id=sub.session.id, handle_id=sub.handle.id))["info"]
+
+
+async def wait_kernel(sub, timeout=15):
+    end = time.monotonic() + timeout
+    while True:
+        streams = (await handle_info(sub))["plugin_specific"]["streams"]
+        if all(st["path"] == "kernel" for st in streams):
+            return streams
+        check(time.monotonic() < end, f"legs not on the kernel path: {[(st['mid'], st['path_reason']) for st in streams]}")
+        await asyncio.sleep(0.3)
+
+
+def client_dev():
+    out = subprocess.run(["ip", "-o", "addr", "show", "to", os.environ["SC_CLIENT_IP"]],
+                         check=True, capture_output=True, text=True).stdout.split()
+    check(len(out) > 1, f"no interface holds {os.environ['SC_CLIENT_IP']}")
+    return out[1].split("@")[0]
+
+
+def tc(*args):
+    subprocess.run(["tc", *args], check=True, capture_output=True, text=True)
+
+
+def build_loss_filter(port):
+    """loss_filter.bpf.c compiled for this subscriber's port."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loss_filter.bpf.c")
+    obj = os.path.join(os.environ["SC_STATE"], f"loss_filter_{port}.o")
+    arch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
+    r = subprocess.run(["clang", "-O2", "-g", "-target", "bpf", f"-I/usr/include/{arch or 'x86_64-linux-gnu'}",
+                        f"-DLOSS_DPORT={port}", f"-DLOSS_EVERY={DROP_EVERY}", "-c", src, "-o", obj],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"cannot build the loss filter: {r.stderr}")
+    return obj
+
+
+async def video_ssrc(sub):
+    """The SSRC Janus sends this subscriber's video with (the bridge's view)."""
+    media = (await handle_info(sub))["plugin_specific"]["transport"]["media"]
+    return next(m["local_ssrc"] for m in media if m["type"] == "video")
+
+
+def video_continuity(sub, ssrc, t_from, t_to):
+    """Video packets that first arrived in [t_from, t_to]: (received, late, missing)."""
+    seqs = [(seq, t) for s, seq, t in sub.wire_rtp if s == ssrc]
+    first_seen = {}
+    highest, late = None, 0
+    for seq, t in seqs:
+        ext = seq if highest is None else highest + ((seq - highest + 0x8000) % 0x10000 - 0x8000)
+        if highest is not None and ext < highest and ext not in first_seen:
+            if t_from <= t <= t_to + 1.0:
+                late += 1
+        first_seen.setdefault(ext, t)
+        highest = ext if highest is None else max(highest, ext)
+    window = [e for e, t in first_seen.items() if t_from <= t <= t_to]
+    lo, hi = min(window), max(window)
+    missing = [e & 0xFFFF for e in range(lo, hi + 1) if e not in first_seen]
+    return len(window), late, missing
+
+
+async def main():
+    pub = Participant(ROOM, "nack-pub")
+    await pub.join()
+    await pub.publish(rgb=(200, 200, 30), size=(320, 240))
+    subs = [Subscriber(ROOM) for _ in range(2)]
+    for s in subs:
+        s.record_wire = True
+    dev = client_dev()
+    try:
+        await asyncio.gather(*(s.subscribe([pub.id]) for s in subs))
+        await asyncio.gather(*(s.wait_frames(20, 40, timeout=40) for s in subs))
+        for s in subs:
+            await wait_kernel(s)
+        remote = (await handle_info(subs[0]))["plugin_specific"]["transport"]["ice"]["remote"]
+        port = int(remote.rsplit(":", 1)[1])
+        obj = build_loss_filter(port)
+        tc("qdisc", "add", "dev", dev, "clsact")
+        tc("filter", "add", "dev", dev, "ingress", "bpf", "direct-action", "obj", obj, "sec", "tc")
+        before = [s.video_frames for s in subs]
+        t_from = time.monotonic()
+        await asyncio.sleep(6)
+        t_to = time.monotonic() - 1.0  # the last second's losses may still be in flight
+        await asyncio.sleep(1.0)
+        tc("qdisc", "del", "dev", dev, "clsact")
+        streams = (await handle_info(subs[0]))["plugin_specific"]["streams"]
+        answered = sum(st.get("nacks_answered", 0) for st in streams)
+        unanswered = sum(st.get("nacks_unanswered", 0) for st in streams)
+        received, late, missing = video_continuity(subs[0], await video_ssrc(subs[0]), t_from, t_to)
+        ref_received, ref_late, ref_missing = video_continuity(subs[1], await video_ssrc(subs[1]), t_from, t_to)
+        print(f"subscriber 0 (1 in {DROP_EVERY} dropped): {received} video packets, {late} came back late, "
+              f"missing {missing}; NACKs answered {answered}, unanswered {unanswered}; "
+              f"frames {before[0]} -> {subs[0].video_frames}")
+        print(f"subscriber 1 (no loss): {ref_received} video packets, missing {ref_missing}")
+        check(all(st["path"] == "kernel" for st in streams), f"subscriber 0 left the kernel path: {streams}")
+        check(answered >= 5, f"only {answered} NACKs answered by the plugin ({unanswered} not)")
+        check(late >= 5, f"only {late} dropped video packets came back")
+        check(len(missing) <= 2, f"video packets never recovered: {missing}")
+        check(not ref_missing, f"subscriber 1 lost packets without any loss injected: {ref_missing}")
+        check(subs[0].video_frames >= before[0] + 60, f"subscriber 0 decoded only "
+              f"{subs[0].video_frames - before[0]} frames during the loss")
+        wire = sum(1 for _ in subs[0].wire_rtp)
+        dec = len(subs[0].decrypted_rtp)
+        check(wire - dec <= 5, f"{wire - dec} of {wire} packets did not decrypt at subscriber 0")
+    finally:
+        subprocess.run(["tc", "qdisc", "del", "dev", dev, "clsact"], capture_output=True)
+        for s in subs:
+            await s.close()
+        await pub.close()
+
+
+if __name__ == "__main__":
+    run(main())
