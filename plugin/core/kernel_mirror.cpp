@@ -221,7 +221,12 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
             if (!hop) {
                 subscriber_errors_[&subscriber] = why;
             } else {
-                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop};
+                size_t streams = 0;
+                {
+                    std::lock_guard sub_guard(subscriber.lock);
+                    streams = subscriber.streams.size();
+                }
+                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop, streams};
                 subscriber_errors_.erase(&subscriber);
             }
         }
@@ -460,6 +465,8 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
     janus_plugin_session* handle = nullptr;
     janus::SelectedPair known;
     int64_t agent_created_us = 0;
+    std::set<int> known_mindexes;
+    size_t streams_seen = 0;
     {
         std::lock_guard guard(lock_);
         auto it = subscribers_.find(&subscriber);
@@ -467,11 +474,25 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
         handle = it->second.handle;
         known = it->second.transport.pair;
         agent_created_us = it->second.transport.agent_created_us;
+        for (const auto& m : it->second.transport.media) known_mindexes.insert(m.mindex);
+        streams_seen = it->second.streams_seen;
+    }
+    // A renegotiation (update/subscribe) added media the transport we read
+    // at setup_media does not list: read it again.
+    // Once per growth of the stream list, so a medium that stays absent
+    // (rejected in the answer) does not re-plan the legs every second.
+    bool new_media = false;
+    {
+        std::lock_guard sub_guard(subscriber.lock);
+        if (subscriber.streams.size() > streams_seen)
+            for (const auto& stream : subscriber.streams)
+                if (!known_mindexes.count(stream->mindex)) new_media = true;
     }
     // The bridge takes the handle mutex: none of our locks is held.
-    if (!janus::selected_pair_changed(handle, known, agent_created_us)) return false;
-    JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber's ICE pair changed (was %s -> %s): legs re-planned\n",
-              known.local_base.to_string().c_str(), known.remote.to_string().c_str());
+    if (!new_media && !janus::selected_pair_changed(handle, known, agent_created_us)) return false;
+    JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber's %s changed (pair was %s -> %s): legs re-planned\n",
+              new_media ? "media" : "ICE pair", known.local_base.to_string().c_str(),
+              known.remote.to_string().c_str());
     subscriber_down(subscriber);
     subscriber_up(handle, subscriber);
     reconcile(subscriber);

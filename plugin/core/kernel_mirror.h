@@ -62,8 +62,9 @@ public:
     void reconcile(room::Subscriber& subscriber);
 
     // Safety net (worker, every second; no lock held): when libnice moved a
-    // subscriber to another pair (ICE restart, renomination) its legs leave
-    // the kernel and are planned again on the new 5-tuple. True if it moved.
+    // subscriber to another pair (ICE restart, renomination), or a
+    // renegotiation added media, its legs leave the kernel and are planned
+    // again from a fresh read of the transport. True if it was re-read.
     bool check_selected_pair(room::Subscriber& subscriber);
 
     // Worker, every second, no lock held: the core's Sender Reports for the
@@ -115,6 +116,7 @@ private:
         janus_plugin_session* handle = nullptr;
         janus::LegTransport transport;
         NextHop hop;
+        size_t streams_seen = 0;  // subscriber streams when transport was read
     };
     struct StreamKey {
         uint32_t publisher_id;

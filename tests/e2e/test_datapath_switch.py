@@ -2,7 +2,7 @@
 
 One aiortc publisher (VP8 + Opus), three aiortc subscribers that log every
 RTP packet as it crosses the wire (before SRTP) and after decryption:
-  sub 0  pinned to the user path right after start (configure datapath=user),
+  sub 0  pinned to the user path once decoding (configure datapath=user),
   sub 1  moved kernel -> user -> kernel -> user -> kernel mid-stream,
   sub 2  left on the kernel path.
 All must decode. Per subscriber and SSRC the wire must show no duplicate
@@ -15,29 +15,15 @@ ROC). The lab links are lossless, so any gap is the hand-over's.
 import asyncio
 import time
 
-from e2e_common import ROOM, check, run
-from janus_http import admin
-from rtc_clients import Participant, Subscriber
+from e2e_common import check, run
+from kernel_common import close_all, plugin_info, start_room, wait_path
 
 MIN_VIDEO = 30
 MIN_AUDIO = 60
 
 
 async def streams_of(sub):
-    info = await admin("handle_info", session_id=sub.session.id, handle_id=sub.handle.id)
-    return info["info"]["plugin_specific"]["streams"]
-
-
-async def wait_path(sub, path, timeout=10):
-    end = time.monotonic() + timeout
-    while True:
-        streams = await streams_of(sub)
-        if all(st["path"] == path for st in streams):
-            return streams
-        if time.monotonic() > end:
-            check(False, f"legs not on the {path} path after {timeout} s: "
-                         f"{[(st['mid'], st['path'], st['path_reason']) for st in streams]}")
-        await asyncio.sleep(0.2)
+    return (await plugin_info(sub))["streams"]
 
 
 async def set_path(sub, path):
@@ -52,7 +38,7 @@ def continuity(log):
     for ssrc, seq, *_ in log:
         per_ssrc.setdefault(ssrc, []).append(seq)
     for ssrc, seqs in per_ssrc.items():
-        ext, last, seen, dups = [], None, set(), 0
+        last, seen, dups = None, set(), 0
         for s in seqs:
             if last is None:
                 e = s
@@ -86,16 +72,10 @@ def anomalies(log, ssrc, t0, switches):
 
 
 async def main():
-    pub = Participant(ROOM, "switch-pub")
-    await pub.join()
-    await pub.publish(rgb=(30, 200, 30), size=(320, 240))
-    subs = [Subscriber(ROOM) for _ in range(3)]
-    for s in subs:
-        s.record_wire = True
+    pub, subs = await start_room("switch-pub", (30, 200, 30), 3, record_wire=True,
+                                 video=MIN_VIDEO, audio=MIN_AUDIO)
     try:
-        await asyncio.gather(*(s.subscribe([pub.id]) for s in subs))
         await set_path(subs[0], "user")
-        await asyncio.gather(*(s.wait_frames(MIN_VIDEO, MIN_AUDIO, timeout=40) for s in subs))
         await wait_path(subs[0], "user")
         kernel_before = await wait_path(subs[1], "kernel", timeout=15)
         await wait_path(subs[2], "kernel", timeout=15)
@@ -143,9 +123,7 @@ async def main():
                 # Packets that arrived before DTLS finished cannot decrypt.
                 check(wn - n <= 5, f"subscriber {i} ssrc {ssrc}: {wn - n} of {wn} packets failed SRTP")
     finally:
-        for s in subs:
-            await s.close()
-        await pub.close()
+        await close_all(subs + [pub])
 
 
 if __name__ == "__main__":

@@ -21,25 +21,10 @@ import os
 import subprocess
 import time
 
-from e2e_common import ROOM, check, run
-from janus_http import admin
-from rtc_clients import Participant, Subscriber
+from e2e_common import check, run
+from kernel_common import close_all, plugin_info, start_room, video_ssrc, wait_path
 
 DROP_EVERY = 15
-
-
-async def handle_info(sub):
-    return (await admin("handle_info", session_id=sub.session.id, handle_id=sub.handle.id))["info"]
-
-
-async def wait_kernel(sub, timeout=15):
-    end = time.monotonic() + timeout
-    while True:
-        streams = (await handle_info(sub))["plugin_specific"]["streams"]
-        if all(st["path"] == "kernel" for st in streams):
-            return streams
-        check(time.monotonic() < end, f"legs not on the kernel path: {[(st['mid'], st['path_reason']) for st in streams]}")
-        await asyncio.sleep(0.3)
 
 
 def client_dev():
@@ -65,12 +50,6 @@ def build_loss_filter(port):
     return obj
 
 
-async def video_ssrc(sub):
-    """The SSRC Janus sends this subscriber's video with (the bridge's view)."""
-    media = (await handle_info(sub))["plugin_specific"]["transport"]["media"]
-    return next(m["local_ssrc"] for m in media if m["type"] == "video")
-
-
 def video_continuity(sub, ssrc, t_from, t_to):
     """Video packets that first arrived in [t_from, t_to]: (received, late, missing)."""
     seqs = [(seq, t) for s, seq, t in sub.wire_rtp if s == ssrc]
@@ -90,19 +69,12 @@ def video_continuity(sub, ssrc, t_from, t_to):
 
 
 async def main():
-    pub = Participant(ROOM, "nack-pub")
-    await pub.join()
-    await pub.publish(rgb=(200, 200, 30), size=(320, 240))
-    subs = [Subscriber(ROOM) for _ in range(2)]
-    for s in subs:
-        s.record_wire = True
     dev = client_dev()
+    pub, subs = await start_room("nack-pub", (200, 200, 30), 2, record_wire=True)
     try:
-        await asyncio.gather(*(s.subscribe([pub.id]) for s in subs))
-        await asyncio.gather(*(s.wait_frames(20, 40, timeout=40) for s in subs))
         for s in subs:
-            await wait_kernel(s)
-        remote = (await handle_info(subs[0]))["plugin_specific"]["transport"]["ice"]["remote"]
+            await wait_path(s, "kernel")
+        remote = (await plugin_info(subs[0]))["transport"]["ice"]["remote"]
         port = int(remote.rsplit(":", 1)[1])
         obj = build_loss_filter(port)
         tc("qdisc", "add", "dev", dev, "clsact")
@@ -113,7 +85,7 @@ async def main():
         t_to = time.monotonic() - 1.0  # the last second's losses may still be in flight
         await asyncio.sleep(1.0)
         tc("qdisc", "del", "dev", dev, "clsact")
-        streams = (await handle_info(subs[0]))["plugin_specific"]["streams"]
+        streams = (await plugin_info(subs[0]))["streams"]
         answered = sum(st.get("nacks_answered", 0) for st in streams)
         unanswered = sum(st.get("nacks_unanswered", 0) for st in streams)
         received, late, missing = video_continuity(subs[0], await video_ssrc(subs[0]), t_from, t_to)
@@ -134,9 +106,7 @@ async def main():
         check(wire - dec <= 5, f"{wire - dec} of {wire} packets did not decrypt at subscriber 0")
     finally:
         subprocess.run(["tc", "qdisc", "del", "dev", dev, "clsact"], capture_output=True)
-        for s in subs:
-            await s.close()
-        await pub.close()
+        await close_all(subs + [pub])
 
 
 if __name__ == "__main__":

@@ -17,9 +17,8 @@ import subprocess
 import sys
 import time
 
-from e2e_common import ROOM, check, run
-from janus_http import admin
-from rtc_clients import Participant, Subscriber
+from e2e_common import check, run
+from kernel_common import close_all, datapath, handle_info, plugin_info, start_room
 
 MIN_VIDEO = 40
 MIN_AUDIO = 75
@@ -33,34 +32,18 @@ def janus_udp_out():
     return int(values[head.index("OutDatagrams")])
 
 
-async def plugin_info(sub):
-    info = await admin("handle_info", session_id=sub.session.id, handle_id=sub.handle.id)
-    return info["info"]
-
-
-async def datapath():
-    reply = await admin("message_plugin", plugin=os.environ.get("SC_PACKAGE", "janus.plugin.swiftcall"),
-                        request={"request": "datapath"})
-    return reply["response"]["datapath"]
-
-
 async def main(n):
     dp = await datapath()
     check(dp.get("available"), f"kernel datapath not available: {dp.get('reason')}")
-    pub = Participant(ROOM, "kernel-pub")
-    await pub.join()
     # aiortc numbers opus 96 and VP8 97, the subscribers get 111 and 96:
     # the kernel rewrites payload types per leg.
-    await pub.publish(rgb=(30, 30, 200), size=(320, 240))
-    subs = [Subscriber(ROOM) for _ in range(n)]
+    pub, subs = await start_room("kernel-pub", (30, 30, 200), n, video=MIN_VIDEO, audio=MIN_AUDIO)
     try:
-        await asyncio.gather(*(s.subscribe([pub.id]) for s in subs))
-        await asyncio.gather(*(s.wait_frames(MIN_VIDEO, MIN_AUDIO, timeout=40) for s in subs))
         # Every leg starts on the user path until the mirror has aligned it
         # (about a second); then the kernel carries it. Wait for that, then
         # compare what each path sent over a 3 s window.
         async def snapshot(i, s):
-            info = await plugin_info(s)
+            info = await handle_info(s.session.id, s.handle.id)
             streams = info["plugin_specific"]["streams"]
             janus_out = sum(m.get("stats", {}).get("out", {}).get("packets", 0)
                             for m in (info.get("webrtc", {}).get("media") or {}).values())
@@ -132,7 +115,7 @@ async def main(n):
 
         # Departure: the leaver's legs leave the maps; the others go on.
         leaver = subs.pop()
-        leaver_legs = [st["kernel_leg"] for st in (await plugin_info(leaver))["plugin_specific"]["streams"]]
+        leaver_legs = [st["kernel_leg"] for st in (await plugin_info(leaver))["streams"]]
         await leaver.close()
         await asyncio.sleep(1)
         dp = await datapath()
@@ -143,9 +126,7 @@ async def main(n):
         for i, s in enumerate(subs):
             check(s.video_frames > before[i] + 20, f"subscriber {i} stopped decoding after another one left")
     finally:
-        for s in subs:
-            await s.close()
-        await pub.close()
+        await close_all(subs + [pub])
 
 
 if __name__ == "__main__":

@@ -18,9 +18,8 @@ import struct
 import subprocess
 import time
 
-from e2e_common import ROOM, check, run
-from janus_http import admin
-from rtc_clients import Participant, Subscriber
+from e2e_common import check, run
+from kernel_common import close_all, datapath, start_room
 
 ETH_P_ALL = 0x0003
 
@@ -82,18 +81,11 @@ def count_udp(seconds):
 
 
 async def main():
-    pub = Participant(ROOM, "sigkill-pub")
-    await pub.join()
-    await pub.publish(rgb=(200, 30, 30), size=(320, 240))
-    subs = [Subscriber(ROOM) for _ in range(2)]
+    pub, subs = await start_room("sigkill-pub", (200, 30, 30), 2)
     try:
-        await asyncio.gather(*(s.subscribe([pub.id]) for s in subs))
-        await asyncio.gather(*(s.wait_frames(20, 40, timeout=40) for s in subs))
         end = time.monotonic() + 15
         while True:
-            reply = await admin("message_plugin", plugin=os.environ.get("SC_PACKAGE", "janus.plugin.swiftcall"),
-                                request={"request": "datapath"})
-            legs = reply["response"]["datapath"]["legs"]
+            legs = (await datapath())["legs"]
             if len(legs) == 4 and all(leg["packets"] > 0 for leg in legs):
                 break
             check(time.monotonic() < end, f"kernel legs not serving: {legs}")
@@ -117,12 +109,7 @@ async def main():
             check(p not in link_prog_ids(), f"program {p} still attached by a link after SIGKILL")
             check(not program_exists(p), f"program {p} still loaded after SIGKILL")
     finally:
-        # Janus may be dead: closing must not hang on its HTTP API.
-        for peer in subs + [pub]:
-            try:
-                await asyncio.wait_for(peer.close(), 5)
-            except Exception:  # noqa: BLE001
-                pass
+        await close_all(subs + [pub])  # Janus is dead: never waits on its API
 
 
 if __name__ == "__main__":
