@@ -209,6 +209,12 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
     if (!datapath_) return;
     std::string why;
     auto transport = janus::read_leg_transport(handle, &why);
+    // Subscribed before taking our lock: the bridge takes the handle mutex.
+    std::optional<janus::PairWatch> watch;
+    if (transport && pair_listener_) {
+        auto listener = pair_listener_;
+        watch = janus::watch_selected_pair(handle, [listener](const janus::SelectedPair&) { listener(); });
+    }
     {
         std::lock_guard guard(lock_);
         if (stopped_) return;
@@ -226,7 +232,8 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
                     std::lock_guard sub_guard(subscriber.lock);
                     streams = subscriber.streams.size();
                 }
-                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop, streams};
+                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop, streams,
+                                                            std::move(watch)};
                 subscriber_errors_.erase(&subscriber);
             }
         }

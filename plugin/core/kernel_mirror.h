@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -24,6 +25,7 @@
 #include "core/next_hop.h"
 #include "core/plugin_config.h"
 #include "datapath/kernel_datapath.h"
+#include "janus/janus_bridge.h"
 #include "janus/leg_transport.h"
 #include "room/participants.h"
 
@@ -67,6 +69,10 @@ public:
     // again from a fresh read of the transport. True if it was re-read.
     bool check_selected_pair(room::Subscriber& subscriber);
 
+    // Called from libnice's thread when a subscriber's selected pair changes:
+    // must not block (the plugin sets a flag and wakes its worker).
+    void on_pair_moved(std::function<void()> listener) { pair_listener_ = std::move(listener); }
+
     // Worker, every second, no lock held: the core's Sender Reports for the
     // subscriber's kernel legs get the kernel's counts and a fresh RTP/NTP
     // mapping (janus::update_sender_report_basis).
@@ -105,6 +111,7 @@ private:
     bool stopped_ = false;  // guarded by lock_
     std::map<uint32_t, datapath::LegParams> leg_params_;  // by leg id, guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
+    std::function<void()> pair_listener_;
 
     struct PublisherEntry {
         uint32_t id = 0;
@@ -117,6 +124,10 @@ private:
         janus::LegTransport transport;
         NextHop hop;
         size_t streams_seen = 0;  // subscriber streams when transport was read
+        // libnice's "new-selected-pair-full" for this PeerConnection: wakes
+        // the worker to run check_selected_pair at once. Dropped (and waited
+        // for) when the entry goes, in subscriber_down.
+        std::optional<janus::PairWatch> watch;
     };
     struct StreamKey {
         uint32_t publisher_id;

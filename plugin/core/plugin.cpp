@@ -88,6 +88,10 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     });
     fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
     nacks_ = std::make_unique<NackResponder>(*mirror_);
+    mirror_->on_pair_moved([this] {
+        pair_moved_ = true;
+        queue_ready_.notify_one();  // no lock: at worst the 1 s tick catches it
+    });
     stopping_ = false;
     worker_ = std::thread([this] { worker_loop(); });
     initialized_ = true;
@@ -208,7 +212,7 @@ void Plugin::worker_loop() {
         {
             std::unique_lock guard(queue_lock_);
             queue_ready_.wait_for(guard, std::chrono::seconds(1),
-                                  [this] { return stopping_ || !queue_.empty(); });
+                                  [this] { return stopping_ || !queue_.empty() || pair_moved_; });
             if (stopping_) return;
             if (!queue_.empty()) {
                 message = std::move(queue_.front());
@@ -216,6 +220,7 @@ void Plugin::worker_loop() {
             }
         }
         if (message && !message->session->destroyed) handle_async(*message);
+        if (pair_moved_.exchange(false)) check_subscriber_pairs();
         if (monotonic_us() >= next_periodic_us) {
             request_periodic_keyframes(monotonic_us());
             // Legs become kernel-served once their first packet aligned the
@@ -224,6 +229,12 @@ void Plugin::worker_loop() {
             next_periodic_us = monotonic_us() + 1000000;
         }
     }
+}
+
+void Plugin::check_subscriber_pairs() {
+    if (!mirror_ || !mirror_->available()) return;
+    for (const auto& room : rooms_.all())
+        for (const auto& subscriber : room->subscribers()) mirror_->check_selected_pair(*subscriber);
 }
 
 void Plugin::request_periodic_keyframes(int64_t now_us) {

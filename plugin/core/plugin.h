@@ -3,6 +3,7 @@
 // one method here.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -54,6 +55,7 @@ private:
     Plugin();
     std::shared_ptr<Session> find_session(janus_plugin_session* handle);
     void worker_loop();
+    void check_subscriber_pairs();
     void handle_async(Message& message);
     void request_periodic_keyframes(int64_t now_us);
 
@@ -120,6 +122,9 @@ private:
     std::condition_variable queue_ready_;
     std::deque<Message> queue_;
     bool stopping_ = false;
+    // Set from libnice's thread when a subscriber's ICE pair changed: the
+    // worker re-plans that subscriber's legs at once instead of within 1 s.
+    std::atomic<bool> pair_moved_{false};
     std::thread worker_;
     std::atomic<bool> initialized_{false};
 };
