@@ -526,6 +526,19 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
     subscriber_errors_.erase(&subscriber);
 }
 
+void KernelMirror::refill_keystreams(const room::PublisherStream& stream) {
+    const uint32_t id = stream.kernel_publisher_id;
+    if (!datapath_ || id == 0) return;
+    // Under our lock: set_leg/remove_leg change the same per-leg key state.
+    std::lock_guard guard(lock_);
+    if (stopped_) return;
+    try {
+        datapath_->refill_keystreams(id, stream.kernel_ssrc, kKeystreamAhead);
+    } catch (const std::exception& e) {
+        JANUS_LOG(LOG_VERB, "[SwiftCall] keystream refill: %s\n", e.what());
+    }
+}
+
 std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
     if (!datapath_ || leg_id == 0) return std::nullopt;
     try {
@@ -562,6 +575,7 @@ api::Json KernelMirror::describe() {
         api::Json item = api::Json::object();
         item.set("leg", leg).set("publisher", key.publisher_id).set("ssrc", key.ssrc);
         item.set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
+        item.set("keystream_hits", c.keystream_hits);
         if (auto st = datapath_->stream_state(key.publisher_id, key.ssrc)) {
             item.set("stream_highest_index", static_cast<uint64_t>(st->highest_index));
             item.set("stream_forwarded_highest", static_cast<uint64_t>(st->fwd_highest));

@@ -69,6 +69,13 @@ public:
     // again from a fresh read of the transport. True if it was re-read.
     bool check_selected_pair(room::Subscriber& subscriber);
 
+    // Media thread, after the fan-out of each publisher packet: keeps the
+    // next kKeystreamAhead out-indices of every kernel leg of the stream
+    // prefilled with AES-NI keystreams, which the program XORs instead of
+    // running AES in BPF (a missing slot only costs the program time).
+    static constexpr uint32_t kKeystreamAhead = 48;
+    void refill_keystreams(const room::PublisherStream& stream);
+
     // Called from libnice's thread when a subscriber's selected pair changes:
     // must not block (the plugin sets a flag and wakes its worker).
     void on_pair_moved(std::function<void()> listener) { pair_listener_ = std::move(listener); }

@@ -408,6 +408,7 @@ void Plugin::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet
                      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer),
                                               packet->length),
                      &packet->extensions, monotonic_us());
+    if (mirror_) mirror_->refill_keystreams(*stream);
 }
 
 void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet) {

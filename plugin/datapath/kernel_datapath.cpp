@@ -101,6 +101,8 @@ struct KernelDatapath::Impl {
     swiftcall_bpf* skel = nullptr;
     std::map<std::string, int> links;  // ifname -> tcx link fd (or -1: clsact)
     std::map<std::string, unsigned> clsact;
+    std::vector<sc_ks_key> refill_keys;  // refill_keystreams' batch buffers
+    std::vector<sc_keystream> refill_values;
     struct LegKeys {
         uint32_t ssrc;
         uint64_t index_delta;
@@ -293,7 +295,16 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
     auto legs = impl_->stream_legs.find({publisher_id, ssrc});
     if (!st || !st->started || legs == impl_->stream_legs.end()) return 0;
     ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS);
-    size_t written = 0;
+    // One map update for the whole stream: per packet this is typically one
+    // new slot per leg, and a syscall per slot would cost Janus more than
+    // the program saves on AES.
+    struct Range {
+        uint32_t leg_id;
+        Impl::LegKeys* keys;
+        uint64_t first, last;
+    };
+    std::vector<Range> ranges;
+    size_t n = 0;
     for (uint32_t leg_id : legs->second) {
         auto it = impl_->leg_keys.find(leg_id);
         if (it == impl_->leg_keys.end()) continue;
@@ -305,10 +316,33 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
             *it->second.prefilled_to - next < SC_KS_SLOTS)
             first = *it->second.prefilled_to + 1;
         if (first > last) continue;
-        prefill_keystreams(leg_id, first, uint32_t(last - first + 1));
-        written += last - first + 1;
+        ranges.push_back({leg_id, &it->second, first, last});
+        n += last - first + 1;
     }
-    return written;
+    // Reused buffers (callers serialise refills): no per-packet allocation.
+    auto& keys = impl_->refill_keys;
+    auto& values = impl_->refill_values;
+    keys.resize(n);
+    if (values.size() < n) values.resize(n);
+    size_t k = 0;
+    for (const auto& r : ranges) {
+        for (uint64_t i = r.first; i <= r.last; ++i, ++k) {
+            const uint64_t index = i & 0xffffffffffffULL;
+            keys[k] = sc_ks_key{r.leg_id, uint32_t(index % SC_KS_SLOTS)};
+            r.keys->maker->fill(r.keys->ssrc, index, values[k]);
+        }
+    }
+    if (keys.empty()) return 0;
+    const int fd = impl_->fd(impl_->skel->maps.sc_keystreams);
+    LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+    uint32_t count = static_cast<uint32_t>(n);
+    if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts) < 0) {
+        // Kernels without batch support for this map type: one by one.
+        for (size_t i = 0; i < n; ++i)
+            check(bpf_map_update_elem(fd, &keys[i], &values[i], BPF_ANY), "prefill keystream");
+    }
+    for (const auto& r : ranges) r.keys->prefilled_to = r.last & 0xffffffffffffULL;
+    return n;
 }
 
 void KernelDatapath::remove_leg(uint32_t leg_id) {

@@ -108,10 +108,11 @@ class KernelDatapath {
     // AES for them. Optional: without it the program computes the keystream.
     // Out index = publisher index + the leg's index_delta.
     void prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count);
-    // The refill loop the plugin runs (e.g. every 20 ms): for every leg of
-    // the stream, prefill out indices (highest forwarded + 1 .. + ahead) that
-    // are not prefilled yet. Returns the number of keystreams written.
-    // ahead <= SC_KS_SLOTS; at 50 pps per stream and 20 ms, 8 is plenty.
+    // For every leg of the stream, prefill out indices (highest forwarded + 1
+    // .. + ahead) that are not prefilled yet, in one batched map update.
+    // Returns the number of keystreams written; ahead <= SC_KS_SLOTS. The
+    // plugin calls it after each publisher packet (KernelMirror::
+    // refill_keystreams, under its lock: calls must not run concurrently).
     size_t refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead);
     // After return, no clone is sent for this leg any more.
     void remove_leg(uint32_t leg_id);

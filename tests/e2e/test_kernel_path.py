@@ -112,6 +112,12 @@ async def main(n):
         check(all(leg["packets"] > 0 and leg["errors"] == 0 for leg in legs.values()),
               f"a kernel leg sent nothing or failed: {list(legs.values())}")
         check(dp["counters"]["decline_auth"] == 0, f"the kernel rejected authentic packets: {dp['counters']}")
+        # The fast path: the plugin keeps AES-NI keystreams ahead of every
+        # leg, so the program XORs instead of running AES in BPF.
+        hits = sum(leg["keystream_hits"] for leg in legs.values())
+        clones = sum(leg["packets"] for leg in legs.values())
+        print(f"keystream hits {hits} of {clones} clones")
+        check(hits >= clones // 2, f"only {hits} of {clones} clones used a prefilled keystream")
 
         # Departure: the leaver's legs leave the maps; the others go on.
         leaver = subs.pop()
