@@ -247,35 +247,13 @@ __attribute__((noinline)) int sc_verify_and_decrypt(struct __sk_buff *skb, __u32
     return SC_R_MAX;
 }
 
-/* Forwarded window: slot (index % 1024) says whether the kernel served every
- * enabled leg for that index. Slots between the old and new highest index
- * are cleared as the window advances so that a stale bit never lies. */
+/* Forwarded window (see sc_stream_state): the slot of this index says
+ * whether the program cloned it. */
 static __always_inline void sc_mark_forwarded(struct sc_stream_state *st, __u64 index, __u32 ok)
 {
-    __u64 x;
-    __u32 n;
-
-    if (index > st->fwd_highest || st->fwd_highest == 0) {
-        x = st->fwd_highest + 1;
-        if (index - x >= SC_FWD_WINDOW_BITS || st->fwd_highest == 0) {
-            for (n = 0; n < SC_FWD_WINDOW_BITS / 64; n++)
-                st->fwd_bits[n] = 0;
-        } else {
-            for (n = 0; n < SC_FWD_WINDOW_BITS; n++) {
-                if (x >= index)
-                    break;
-                st->fwd_bits[(x >> 6) & 15] &= ~(1ULL << (x & 63));
-                x++;
-            }
-        }
+    st->fwd_slot[index & (SC_FWD_WINDOW_BITS - 1)] = ok ? index + 1 : 0;
+    if (index > st->fwd_highest)
         st->fwd_highest = index;
-    } else if (st->fwd_highest - index >= SC_FWD_WINDOW_BITS) {
-        return;
-    }
-    if (ok)
-        st->fwd_bits[(index >> 6) & 15] |= 1ULL << (index & 63);
-    else
-        st->fwd_bits[(index >> 6) & 15] &= ~(1ULL << (index & 63));
 }
 
 #endif

@@ -202,7 +202,11 @@ int swiftcall_ingress(struct __sk_buff *skb)
     }
     if (s->modified)
         sc_restore(skb, s);
-    if (s->clones && !s->leg_errors) {
+    /* A leg whose clone failed (the egress queue was full, say) lost this
+     * packet as on a congested link: its errors counter says so and a NACK
+     * repairs it. The window still marks the packet as the kernel's, or the
+     * user path would send it again to every other leg of the stream. */
+    if (s->clones) {
         sc_count(SC_R_FORWARDED);
         ok = 1;
     }

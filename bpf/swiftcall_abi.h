@@ -120,11 +120,14 @@ struct sc_stream_state {
     __u64 replay_bits;   /* bit k: index highest_index - k was seen */
     __u32 started;       /* 0 until the first authenticated packet */
     __u32 pad0;
-    /* Forwarded window: bit (index % 1024) is set when the kernel sent the
-     * packet with that index to every enabled leg; fwd_index[] holds the
-     * index that last set the slot so user space can tell stale bits. */
-    __u64 fwd_bits[SC_FWD_WINDOW_BITS / 64];
-    __u64 fwd_highest;
+    /* Forwarded window: slot (index % SC_FWD_WINDOW_BITS) holds index + 1
+     * when the kernel cloned the packet with that index to the stream's legs,
+     * 0 when it saw it and cloned nothing. One 64-bit store per packet and
+     * no clearing: runs on two CPUs at once (a multi-threaded sender over a
+     * veth, for one) write different slots, so no mark is lost, and a slot
+     * holding another index says nothing about this one. */
+    __u64 fwd_slot[SC_FWD_WINDOW_BITS];
+    __u64 fwd_highest;   /* highest index marked (informational, racy) */
     __u64 packets;
     __u64 declined;
 };
@@ -205,7 +208,7 @@ static_assert(sizeof(struct sc_srtp_key) == 16 + 240 + 16 + 40 + 4096, "ABI: sc_
 static_assert(sizeof(struct sc_stream_key) == 8, "ABI: sc_stream_key");
 static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
               "ABI: sc_stream_config");
-static_assert(sizeof(struct sc_stream_state) == 24 + 128 + 24, "ABI: sc_stream_state");
+static_assert(sizeof(struct sc_stream_state) == 24 + 8 * SC_FWD_WINDOW_BITS + 24, "ABI: sc_stream_state");
 static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
 static_assert(sizeof(struct sc_leg) == 96 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
 static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");

@@ -134,9 +134,11 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         }
         if (track_index && kernel_) {
             auto& k = sub->kernel;
-            // The leg's first clone, once: every later packet has been
-            // through the program with this leg in the stream's list.
-            if (k.serving && k.first_index == room::KernelLegState::kNone)
+            // The leg's first clone: every later packet has been through the
+            // program with this leg in the stream's list. Asked again while
+            // this packet is older than what we hold (per-CPU stats can show
+            // a later first clone before an earlier one is visible).
+            if (k.serving && (k.first_index == room::KernelLegState::kNone || in_index < k.first_index))
                 if (auto first = kernel_->leg_first_index(k.leg_id)) k.first_index = *first;
             if (k.may_cover(in_index)) {
                 if (!kernel_sent) kernel_sent = kernel_->kernel_forwarded(stream, in_index);

@@ -247,6 +247,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
                                       const SubscriberEntry* entry) {
     if (!datapath_) return unavailable_reason_;
     if (stream.kernel.user_forced) return "user path forced by configure (datapath = \"user\")";
+    if (!stream.kernel.failure.empty()) return stream.kernel.failure;
     if (!entry) {
         auto err = subscriber_errors_.find(&subscriber);
         return err != subscriber_errors_.end() ? "subscriber not kernel-eligible: " + err->second
@@ -265,6 +266,18 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (!medium_at(entry->transport, stream.mindex)) return "no medium for this mid";
     if (!stream.kernel.synced) return "waiting for a first packet to align numbering";
     return "";
+}
+
+void KernelMirror::note_leg_health(room::SubscriberStream& stream) {
+    // A clone that fails now and then is a congestion drop (NACK repairs
+    // it); a leg whose clones all fail would never get media: user path.
+    auto& k = stream.kernel;
+    const auto c = datapath_->leg_counters(k.leg_id);
+    const uint64_t errors = c.errors - k.checked_errors, packets = c.packets - k.checked_packets;
+    k.checked_errors = c.errors;
+    k.checked_packets = c.packets;
+    if (errors >= 10 && packets == 0)
+        k.failure = "kernel leg failing (" + std::to_string(errors) + " clone errors, no clone sent)";
 }
 
 void KernelMirror::push_stream_legs(const StreamKey& key) {
@@ -315,7 +328,9 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.index_delta = leg.index_delta;
     stream.kernel.out_ssrc = leg.ssrc;
-    stream.kernel.sr_packets_pushed = 0;  // a new leg id: its counters start at 0
+    stream.kernel.checked_packets = 0;  // a new leg id: its counters start at 0
+    stream.kernel.checked_errors = 0;
+    stream.kernel.sr_packets_pushed = 0;
     stream.kernel.sr_bytes_pushed = 0;
     stream.kernel.sr_wallclock_us = 0;
     stream.kernel.serving = true;
@@ -389,6 +404,7 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
     for (const auto& stream : subscriber.streams) {
         std::lock_guard sg(stream->lock);
         auto source = stream->source.lock();
+        if (stream->kernel.serving) note_leg_health(*stream);
         std::string blocker = leg_blocker(subscriber, *stream, source.get(), entry);
         // A leg serving another source must move: re-plan from scratch.
         if (blocker.empty() && stream->kernel.serving) {
@@ -520,6 +536,7 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
                 JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(), e.what());
             }
             stream->kernel.path_reason = "user path: subscriber PeerConnection down";
+            stream->kernel.failure.clear();
         }
     }
     subscribers_.erase(&subscriber);

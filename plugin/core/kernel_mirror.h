@@ -150,6 +150,7 @@ private:
                     const SubscriberEntry& entry);
     void disable_leg(room::SubscriberStream& stream, bool remove);
     void push_stream_legs(const StreamKey& key);
+    void note_leg_health(room::SubscriberStream& stream);
     void ensure_attached(const std::string& ifname);
 
     std::mutex lock_;

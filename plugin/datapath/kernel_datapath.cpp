@@ -59,9 +59,7 @@ void remove_clsact_filter(unsigned ifindex) {
 }  // namespace
 
 bool ForwardedWindow::forwarded(uint64_t index) const {
-    if (bits.empty() || index > highest_index || highest_index - index >= SC_FWD_WINDOW_BITS)
-        return false;
-    return (bits[(index >> 6) % bits.size()] >> (index & 63)) & 1;
+    return !slots.empty() && slots[index % slots.size()] == index + 1;
 }
 
 sc_flow_key make_flow_key(const UdpTuple& t) {
@@ -405,7 +403,7 @@ ForwardedWindow KernelDatapath::forwarded_window(uint32_t publisher_id, uint32_t
     ForwardedWindow w;
     if (auto st = stream_state(publisher_id, ssrc)) {
         w.highest_index = st->fwd_highest;
-        w.bits.assign(std::begin(st->fwd_bits), std::end(st->fwd_bits));
+        w.slots.assign(std::begin(st->fwd_slot), std::end(st->fwd_slot));
     }
     return w;
 }

@@ -66,8 +66,8 @@ struct LegCounters {
 };
 
 struct ForwardedWindow {
-    uint64_t highest_index = 0;  // highest SRTP index the window covers
-    std::vector<uint64_t> bits;  // bit (index % 1024) set: kernel served all legs
+    uint64_t highest_index = 0;  // highest SRTP index marked
+    std::vector<uint64_t> slots;  // slot index % 1024 == index + 1: the kernel cloned it
     bool forwarded(uint64_t index) const;
 };
 

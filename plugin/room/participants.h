@@ -127,6 +127,12 @@ struct KernelLegState {
     uint64_t nacks_unanswered = 0;
     int64_t nack_budget_start_us = 0;
     uint32_t nack_budget_used = 0;
+    // The leg's kernel counters at the mirror's last look, and why the leg
+    // was taken off the kernel for good (clones failing and none going out:
+    // the egress interface is gone, say); cleared with the PeerConnection.
+    uint64_t checked_packets = 0;
+    uint64_t checked_errors = 0;
+    std::string failure;
     // configure {"datapath": "user"}: keep this leg in user space even when
     // it could be served by the kernel (operators, A/B checks, tests).
     bool user_forced = false;

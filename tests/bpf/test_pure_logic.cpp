@@ -77,17 +77,19 @@ TEST_CASE("a leg becomes a map value in wire byte order", "[bpf][pure]") {
     CHECK(v.out.tag_len == 10);
 }
 
-TEST_CASE("forwarded window answers only inside its 1024 indices", "[bpf][pure]") {
+TEST_CASE("forwarded window: a slot vouches only for the index it holds", "[bpf][pure]") {
     dp::ForwardedWindow w;
     w.highest_index = 5000;
-    w.bits.assign(SC_FWD_WINDOW_BITS / 64, 0);
-    w.bits[(5000 >> 6) % 16] |= 1ULL << (5000 & 63);
-    w.bits[(4000 >> 6) % 16] |= 1ULL << (4000 & 63);
+    w.slots.assign(SC_FWD_WINDOW_BITS, 0);
+    w.slots[5000 % SC_FWD_WINDOW_BITS] = 5000 + 1;
+    w.slots[4000 % SC_FWD_WINDOW_BITS] = 4000 + 1;
     CHECK(w.forwarded(5000));
     CHECK(w.forwarded(4000));
-    CHECK_FALSE(w.forwarded(4001));
-    CHECK_FALSE(w.forwarded(5001));
-    CHECK_FALSE(w.forwarded(5000 - 1024));  // aliases slot of 5000, outside the window
+    CHECK_FALSE(w.forwarded(4001));          // slot never written
+    CHECK_FALSE(w.forwarded(5000 - 1024));   // same slot, another index
+    CHECK_FALSE(w.forwarded(5000 + 1024));
+    CHECK_FALSE(w.forwarded(0));             // slot 0 holds 0: not "index 0 + 1"
+    CHECK_FALSE(dp::ForwardedWindow{}.forwarded(5000));
 }
 
 TEST_CASE("a user-space keystream is the AES-CM keystream of RFC 3711", "[bpf][pure]") {
