@@ -569,7 +569,7 @@ bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_
     const uint32_t id = stream.kernel_publisher_id;
     if (!datapath_ || id == 0) return false;
     try {
-        return datapath_->forwarded_window(id, stream.kernel_ssrc).forwarded(in_index);
+        return datapath_->forwarded(id, stream.kernel_ssrc, in_index);
     } catch (const std::exception&) {
         return false;
     }

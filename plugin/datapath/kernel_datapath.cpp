@@ -56,10 +56,17 @@ void remove_clsact_filter(unsigned ifindex) {
     libbpf_set_print(previous);
 }
 
+// The forwarded-window rule (sc_stream_state::fwd_slot): a slot vouches only
+// for the index it holds. (Slots are __u64 in the map, uint64_t once copied.)
+template <typename Slot>
+bool slot_marks(const Slot* slots, size_t n, uint64_t index) {
+    return n != 0 && slots[index % n] == index + 1;
+}
+
 }  // namespace
 
 bool ForwardedWindow::forwarded(uint64_t index) const {
-    return !slots.empty() && slots[index % slots.size()] == index + 1;
+    return slot_marks(slots.data(), slots.size(), index);
 }
 
 sc_flow_key make_flow_key(const UdpTuple& t) {
@@ -397,6 +404,11 @@ std::optional<sc_stream_state> KernelDatapath::stream_state(uint32_t publisher_i
     if (bpf_map_lookup_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k, &st))
         return std::nullopt;
     return st;
+}
+
+bool KernelDatapath::forwarded(uint32_t publisher_id, uint32_t ssrc, uint64_t index) const {
+    const auto st = stream_state(publisher_id, ssrc);
+    return st && slot_marks(st->fwd_slot, SC_FWD_WINDOW_BITS, index);
 }
 
 ForwardedWindow KernelDatapath::forwarded_window(uint32_t publisher_id, uint32_t ssrc) const {

@@ -189,11 +189,13 @@ TEST_CASE("a leg whose clone cannot be sent still leaves the original unchanged"
     expect({"only a failing leg", frame(s.srtp()), 0, 0, SC_R_LEG_ERROR});
     // Nothing went out: the user path must send it to every leg.
     CHECK_FALSE(d.forwarded_window(kPublisher, s.ssrc).forwarded(first));
+    CHECK_FALSE(d.forwarded(kPublisher, s.ssrc, first));
     d.set_stream_legs(kPublisher, s.ssrc, {good, broken});
     expect({"good leg then failing leg", frame(s.srtp()), 0, 1, SC_R_LEG_ERROR});
     CHECK(d.leg_counters(broken).errors == 2);
     // The kernel's packet: the failing leg lost it like a congested link
     // would (a NACK repairs it); the user path must not resend it to all.
     CHECK(d.forwarded_window(kPublisher, s.ssrc).forwarded(uint16_t(first + 1)));
+    CHECK(d.forwarded(kPublisher, s.ssrc, uint16_t(first + 1)));
     CHECK(d.leg_counters(good).packets == 1);
 }
