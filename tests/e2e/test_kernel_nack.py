@@ -1,7 +1,7 @@
 """Loss on a kernel-served leg: NACKs are answered and the subscriber recovers.
 
 One aiortc publisher, two aiortc subscribers on the kernel path. The test
-drops about one in 15 UDP packets Janus sends to subscriber 0, on the client
+drops every 15th UDP packet Janus sends to subscriber 0, on the client
 namespace's veth (loss_filter.bpf.c on TC ingress: this kernel has no netem,
 u32 or gact). aiortc NACKs the missing video packets; the Janus core cannot answer
 them (its buffer only holds what it sent itself), so SwiftCall must: it
