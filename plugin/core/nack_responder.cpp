@@ -27,26 +27,25 @@ size_t NackResponder::answer(janus_plugin_session* handle, room::Subscriber& sub
     return sent;
 }
 
-size_t NackResponder::answer_stream(janus_plugin_session* handle, room::SubscriberStream& leg,
+size_t NackResponder::answer_stream(janus_plugin_session* handle, room::SubscriberStream& stream,
                                     const std::vector<uint16_t>& sequences, int64_t now_us) {
     // 1. Which packets, under the stream's lock: the leg's numbering maps
     //    each NACKed out sequence number back to a publisher in-index.
-    room::SubscriberStream* stream = &leg;
     uint32_t leg_id = 0;
     std::shared_ptr<room::PublisherStream> source;
     std::vector<uint64_t> wanted;
     {
-        std::lock_guard sg(stream->lock);
-        auto& k = stream->kernel;
-        if (!k.serving || k.leg_id == 0 || !stream->out_index.started()) return 0;
-        source = stream->source.lock();
+        std::lock_guard sg(stream.lock);
+        auto& k = stream.kernel;
+        if (!k.serving || k.leg_id == 0 || !stream.out_index.started()) return 0;
+        source = stream.source.lock();
         if (!source) return 0;
         if (now_us - k.nack_budget_start_us >= 1000000) {
             k.nack_budget_start_us = now_us;
             k.nack_budget_used = 0;
         }
         for (uint16_t seq : sequences) {
-            const uint64_t out = media::estimate_srtp_index(stream->out_index.highest(), seq);
+            const uint64_t out = media::estimate_srtp_index(stream.out_index.highest(), seq);
             const uint64_t in = (out - k.index_delta) & media::kSrtpIndexMask;
             // Only this serving period: its index delta is the one above.
             const bool kernel_period = k.first_index != room::KernelLegState::kNone && in >= k.first_index;
@@ -90,9 +89,9 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
         }
         sent++;
     }
-    std::lock_guard sg(stream->lock);
-    stream->kernel.nacks_answered += sent;
-    stream->kernel.nacks_unanswered += failed;
+    std::lock_guard sg(stream.lock);
+    stream.kernel.nacks_answered += sent;
+    stream.kernel.nacks_unanswered += failed;
     return sent;
 }
 

@@ -38,7 +38,7 @@ public:
                   const std::vector<media::NackRequest>& nacks, int64_t now_us);
 
 private:
-    size_t answer_stream(janus_plugin_session* handle, room::SubscriberStream& leg,
+    size_t answer_stream(janus_plugin_session* handle, room::SubscriberStream& stream,
                          const std::vector<uint16_t>& sequences, int64_t now_us);
 
     KernelMirror& mirror_;
