@@ -110,9 +110,9 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         if (!sub->active || !sub->send || sub->paused) continue;
         bool source_changed = false;
         if (stream.simulcast) {
-            auto decision = sub->simulcast.process(
-                substream, keyframe, vp8 ? vp8->temporal_id : std::nullopt,
-                vp8 && vp8->layer_sync, now_us);
+            auto decision =
+                sub->simulcast.process(substream, keyframe, vp8 ? vp8->temporal_id : std::nullopt,
+                                       vp8 && vp8->layer_sync, now_us);
             want_keyframe |= decision.need_keyframe;
             if (decision.substream_changed || decision.temporal_changed)
                 sink_.simulcast_changed(sub->session, sub->mid, sub->simulcast.substream(),
@@ -138,7 +138,8 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             // program with this leg in the stream's list. Asked again while
             // this packet is older than what we hold (per-CPU stats can show
             // a later first clone before an earlier one is visible).
-            if (k.serving && (k.first_index == room::KernelLegState::kNone || in_index < k.first_index))
+            if (k.serving &&
+                (k.first_index == room::KernelLegState::kNone || in_index < k.first_index))
                 if (auto first = kernel_->leg_first_index(k.leg_id)) k.first_index = *first;
             if (k.may_cover(in_index)) {
                 if (!kernel_sent) kernel_sent = kernel_->kernel_forwarded(stream, in_index);

@@ -25,14 +25,14 @@ struct FanoutCounters {
 // to every kernel-served leg of its stream (the forwarded window), and the
 // in-index of the first packet it cloned to a leg.
 class KernelForwardQuery {
-public:
+  public:
     virtual ~KernelForwardQuery() = default;
     virtual bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) = 0;
     virtual std::optional<uint64_t> leg_first_index(uint32_t leg_id) = 0;
 };
 
 class Fanout {
-public:
+  public:
     // Largest packet forwarded; Janus itself never hands plugins more.
     static constexpr size_t kMaxPacket = 1500;
     // Keyframe requests towards one publisher stream are spaced by this.
@@ -50,9 +50,9 @@ public:
 
     const FanoutCounters& counters() const { return counters_; }
 
-private:
-    int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet,
-                     uint32_t ssrc, size_t ext_offset_hint);
+  private:
+    int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet, uint32_t ssrc,
+                     size_t ext_offset_hint);
 
     MediaSink& sink_;
     KernelForwardQuery* kernel_;

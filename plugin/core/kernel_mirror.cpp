@@ -1,13 +1,12 @@
 #include "core/kernel_mirror.h"
 
-#include "datapath/clone_builder.h"
-
 #include <sys/socket.h>
 
 #include <cinttypes>
 #include <cstring>
 #include <limits>
 
+#include "datapath/clone_builder.h"
 #include "janus/janus_bridge.h"
 #include "media/payload_types.h"
 #include "media/srtp_index.h"
@@ -87,7 +86,8 @@ void KernelMirror::ensure_attached(const std::string& ifname) {
     if (attached_.count(ifname)) return;
     datapath_->attach(ifname);
     attached_.insert(ifname);
-    JANUS_LOG(LOG_INFO, "[SwiftCall] kernel datapath attached to TC ingress of %s\n", ifname.c_str());
+    JANUS_LOG(LOG_INFO, "[SwiftCall] kernel datapath attached to TC ingress of %s\n",
+              ifname.c_str());
 }
 
 void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& publisher) {
@@ -112,19 +112,24 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
     entry.flow.sport = pair.remote.port;
     entry.flow.dport = pair.local_base.port;
     try {
-        const std::string ifname = interface_of_address(pair.local_base.family, pair.local_base.addr);
-        if (ifname.empty()) throw std::runtime_error("no interface owns " + pair.local_base.to_string());
+        const std::string ifname =
+            interface_of_address(pair.local_base.family, pair.local_base.addr);
+        if (ifname.empty())
+            throw std::runtime_error("no interface owns " + pair.local_base.to_string());
         ensure_attached(ifname);
         datapath_->add_flow(entry.flow, entry.id);
         auto streams = publisher.streams_snapshot();
-        for (const auto& stream : streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
+        for (const auto& stream :
+             streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
             const auto* medium = medium_at(*transport, stream->media.mindex);
-            if (!medium || stream->media.disabled || stream->simulcast || medium->remote_ssrc[0] == 0)
+            if (!medium || stream->media.disabled || stream->simulcast ||
+                medium->remote_ssrc[0] == 0)
                 continue;
             uint32_t roc = 0;
             {
                 std::lock_guard sg(stream->lock);
-                if (stream->in_index.started()) roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
+                if (stream->in_index.started())
+                    roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
             }
             datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false), roc);
             entry.streams.insert({entry.id, medium->remote_ssrc[0]});
@@ -139,8 +144,11 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
     JANUS_LOG(LOG_INFO,
               "[SwiftCall] publisher %" PRIu64 " flow %s -> %s (%s) in the kernel, %zu streams%s\n",
               publisher.id, pair.remote.to_string().c_str(), pair.local_base.to_string().c_str(),
-              std::string(janus::srtp_profile_name(transport->profile)).c_str(), entry.streams.size(),
-              kernel_supports(profile) ? "" : " (profile not verified in the kernel: legs stay in user space)");
+              std::string(janus::srtp_profile_name(transport->profile)).c_str(),
+              entry.streams.size(),
+              kernel_supports(profile)
+                  ? ""
+                  : " (profile not verified in the kernel: legs stay in user space)");
     publishers_[&publisher] = std::move(entry);
 }
 
@@ -188,7 +196,8 @@ void KernelMirror::refresh_wire_numbering() {
             auto streams = publisher->streams_snapshot();
             if (!streams) continue;
             for (const auto& s : *streams)
-                if (s->kernel_publisher_id != 0 && !s->wire_known) pending.push_back({entry.handle, s});
+                if (s->kernel_publisher_id != 0 && !s->wire_known)
+                    pending.push_back({entry.handle, s});
         }
     }
     // The bridge takes the publisher's handle mutex: no lock of ours held.
@@ -213,7 +222,8 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
     std::optional<janus::PairWatch> watch;
     if (transport && pair_listener_) {
         auto listener = pair_listener_;
-        watch = janus::watch_selected_pair(handle, [listener](const janus::SelectedPair&) { listener(); });
+        watch = janus::watch_selected_pair(handle,
+                                           [listener](const janus::SelectedPair&) { listener(); });
     }
     {
         std::lock_guard guard(lock_);
@@ -232,8 +242,8 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
                     std::lock_guard sub_guard(subscriber.lock);
                     streams = subscriber.streams.size();
                 }
-                subscribers_[&subscriber] = SubscriberEntry{handle, std::move(*transport), *hop, streams,
-                                                            std::move(watch)};
+                subscribers_[&subscriber] =
+                    SubscriberEntry{handle, std::move(*transport), *hop, streams, std::move(watch)};
                 subscriber_errors_.erase(&subscriber);
             }
         }
@@ -257,8 +267,10 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (source->simulcast) return "simulcast substream selection runs in user space";
     if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
     if (!source->wire_known) return "waiting for the core's numbering of the publisher stream";
-    if (!stream.active || !stream.send || stream.paused) return "not sending (paused or send=false)";
-    const uint16_t profile = static_cast<uint16_t>(janus::srtp_profile_id(entry->transport.profile));
+    if (!stream.active || !stream.send || stream.paused)
+        return "not sending (paused or send=false)";
+    const uint16_t profile =
+        static_cast<uint16_t>(janus::srtp_profile_id(entry->transport.profile));
     if (!kernel_supports(profile))
         return "SRTP profile " + std::string(janus::srtp_profile_name(entry->transport.profile)) +
                " not implemented in the kernel yet";
@@ -277,7 +289,8 @@ void KernelMirror::note_leg_health(room::SubscriberStream& stream) {
     k.checked_errors = c.errors;
     k.checked_packets = c.packets;
     if (errors >= 10 && packets == 0)
-        k.failure = "kernel leg failing (" + std::to_string(errors) + " clone errors, no clone sent)";
+        k.failure =
+            "kernel leg failing (" + std::to_string(errors) + " clone errors, no clone sent)";
 }
 
 void KernelMirror::push_stream_legs(const StreamKey& key) {
@@ -300,7 +313,8 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     leg.tuple.sport = pair.local_base.port;
     leg.tuple.dport = pair.remote.port;
     leg.ssrc = medium->local_ssrc;
-    leg.index_delta = (stream.kernel.last_out_index - stream.kernel.last_in_index) & media::kSrtpIndexMask;
+    leg.index_delta =
+        (stream.kernel.last_out_index - stream.kernel.last_in_index) & media::kSrtpIndexMask;
     leg.ts_delta = stream.kernel.ts_delta;
     if (source.media.payload_type != stream.payload_type)
         leg.payload_type = static_cast<uint8_t>(stream.payload_type);
@@ -311,7 +325,8 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
         if (ext.id <= 0 || ext.id >= SC_EXT_IDS) continue;
         const int out = media::subscriber_extension_id(ext.uri);
         if (out <= 0) continue;
-        if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:mid" && source.media.mid != stream.mid) continue;
+        if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:mid" && source.media.mid != stream.mid)
+            continue;
         leg.ext_map[ext.id] = static_cast<uint8_t>(out);
     }
     leg.out = master(entry.transport, true);
@@ -334,9 +349,9 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream.kernel.sr_bytes_pushed = 0;
     stream.kernel.sr_wallclock_us = 0;
     stream.kernel.serving = true;
-    stream.kernel.path_reason =
-        "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
-        ", " + std::string(janus::srtp_profile_name(entry.transport.profile));
+    stream.kernel.path_reason = "kernel: " + pair.local_type + "/" + pair.remote_type +
+                                " UDP via " + entry.hop.ifname + ", " +
+                                std::string(janus::srtp_profile_name(entry.transport.profile));
 }
 
 void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
@@ -355,7 +370,8 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
             // stats name exactly the packets it got.
             datapath_->synchronize();
             const auto counters = datapath_->leg_counters(stream.kernel.leg_id);
-            stream.kernel.prev_first = counters.first_in_index.value_or(room::KernelLegState::kNone);
+            stream.kernel.prev_first =
+                counters.first_in_index.value_or(room::KernelLegState::kNone);
             stream.kernel.prev_last = counters.last_in_index.value_or(room::KernelLegState::kNone);
             stream.kernel.first_index = room::KernelLegState::kNone;
         }
@@ -385,9 +401,8 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
     }
 }
 
-std::optional<std::vector<uint8_t>> KernelMirror::rebuild_clone(uint32_t leg_id,
-                                                                 std::span<const uint8_t> wire_plaintext,
-                                                                 uint64_t in_index) {
+std::optional<std::vector<uint8_t>> KernelMirror::rebuild_clone(
+    uint32_t leg_id, std::span<const uint8_t> wire_plaintext, uint64_t in_index) {
     std::lock_guard guard(lock_);
     auto it = leg_params_.find(leg_id);
     if (stopped_ || it == leg_params_.end()) return std::nullopt;
@@ -409,7 +424,8 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
         // A leg serving another source must move: re-plan from scratch.
         if (blocker.empty() && stream->kernel.serving) {
             auto ls = leg_streams_.find(stream->kernel.leg_id);
-            if (ls == leg_streams_.end() || ls->second.publisher_id != source->kernel_publisher_id ||
+            if (ls == leg_streams_.end() ||
+                ls->second.publisher_id != source->kernel_publisher_id ||
                 ls->second.ssrc != source->kernel_ssrc)
                 blocker = "source changed";
         }
@@ -418,22 +434,25 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                 if (!stream->kernel.serving) {
                     enable_leg(*stream, *source, *entry);
                     JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 ": %s\n",
-                              stream->mid.c_str(), stream->feed_id, stream->kernel.path_reason.c_str());
-                    changes.push_back({stream->session, stream->mindex, stream->mid, stream->feed_id,
-                                       true, stream->kernel.path_reason});
+                              stream->mid.c_str(), stream->feed_id,
+                              stream->kernel.path_reason.c_str());
+                    changes.push_back({stream->session, stream->mindex, stream->mid,
+                                       stream->feed_id, true, stream->kernel.path_reason});
                 }
             } else {
                 if (stream->kernel.serving) {
                     disable_leg(*stream, true);
-                    JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
+                    JANUS_LOG(LOG_INFO,
+                              "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
                               stream->mid.c_str(), stream->feed_id, blocker.c_str());
-                    changes.push_back({stream->session, stream->mindex, stream->mid, stream->feed_id,
-                                       false, "user path: " + blocker});
+                    changes.push_back({stream->session, stream->mindex, stream->mid,
+                                       stream->feed_id, false, "user path: " + blocker});
                 }
                 stream->kernel.path_reason = "user path: " + blocker;
             }
         } catch (const std::exception& e) {
-            stream->kernel.path_reason = std::string("user path: kernel map update failed: ") + e.what();
+            stream->kernel.path_reason =
+                std::string("user path: kernel map update failed: ") + e.what();
             stream->kernel.serving = false;
         }
     }
@@ -470,11 +489,14 @@ void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
     }
     for (auto& p : pushes) {
         const auto counters = datapath_->leg_counters(p.leg_id);
-        const uint64_t add_packets = counters.packets > p.packets_pushed ? counters.packets - p.packets_pushed : 0;
-        const uint64_t add_bytes = counters.bytes > p.bytes_pushed ? counters.bytes - p.bytes_pushed : 0;
+        const uint64_t add_packets =
+            counters.packets > p.packets_pushed ? counters.packets - p.packets_pushed : 0;
+        const uint64_t add_bytes =
+            counters.bytes > p.bytes_pushed ? counters.bytes - p.bytes_pushed : 0;
         std::string why;
-        if (!janus::update_sender_report_basis(static_cast<janus_plugin_session*>(handle), p.mindex, p.rtp_ts,
-                                               p.wallclock_us, add_packets, add_bytes, &why))
+        if (!janus::update_sender_report_basis(static_cast<janus_plugin_session*>(handle), p.mindex,
+                                               p.rtp_ts, p.wallclock_us, add_packets, add_bytes,
+                                               &why))
             continue;
         std::lock_guard sg(p.stream->lock);
         if (p.stream->kernel.leg_id != p.leg_id) continue;
@@ -513,7 +535,8 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
     }
     // The bridge takes the handle mutex: none of our locks is held.
     if (!new_media && !janus::selected_pair_changed(handle, known, agent_created_us)) return false;
-    JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber's %s changed (pair was %s -> %s): legs re-planned\n",
+    JANUS_LOG(LOG_INFO,
+              "[SwiftCall] subscriber's %s changed (pair was %s -> %s): legs re-planned\n",
               new_media ? "media" : "ICE pair", known.local_base.to_string().c_str(),
               known.remote.to_string().c_str());
     subscriber_down(subscriber);
@@ -533,7 +556,8 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
             try {
                 disable_leg(*stream, true);
             } catch (const std::exception& e) {
-                JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(), e.what());
+                JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(),
+                          e.what());
             }
             stream->kernel.path_reason = "user path: subscriber PeerConnection down";
             stream->kernel.failure.clear();
@@ -601,15 +625,19 @@ api::Json KernelMirror::describe() {
     }
     info.set("legs", legs);
     static const char* const kReasons[SC_R_MAX] = {
-        "pass_not_udp", "pass_unknown_flow", "pass_not_rtp", "pass_rtcp", "pass_unknown_ssrc",
-        "decline_truncated", "decline_bad_version", "decline_bad_header", "decline_oversized",
-        "decline_auth", "decline_replay", "decline_profile", "decline_ip_options", "leg_disabled",
-        "leg_missing", "leg_error", "forwarded", "clones", "restore_failed"};
+        "pass_not_udp",        "pass_unknown_flow",  "pass_not_rtp",
+        "pass_rtcp",           "pass_unknown_ssrc",  "decline_truncated",
+        "decline_bad_version", "decline_bad_header", "decline_oversized",
+        "decline_auth",        "decline_replay",     "decline_profile",
+        "decline_ip_options",  "leg_disabled",       "leg_missing",
+        "leg_error",           "forwarded",          "clones",
+        "restore_failed"};
     api::Json reasons = api::Json::object();
     auto counters = datapath_->reason_counters();
     for (int i = 0; i < SC_R_MAX; i++)
-        reasons.set((kReasons[i] ? std::string(kReasons[i]) : "reason_" + std::to_string(i)).c_str(),
-                    static_cast<uint64_t>(counters[i]));
+        reasons.set(
+            (kReasons[i] ? std::string(kReasons[i]) : "reason_" + std::to_string(i)).c_str(),
+            static_cast<uint64_t>(counters[i]));
     info.set("counters", reasons);
     return info;
 }

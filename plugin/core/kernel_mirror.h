@@ -34,7 +34,7 @@ struct janus_plugin_session;
 namespace swiftcall::core {
 
 class KernelMirror : public KernelForwardQuery {
-public:
+  public:
     KernelMirror(DatapathMode mode, const CapabilityReport& capabilities);
     ~KernelMirror() override;
 
@@ -113,9 +113,9 @@ public:
 
     api::Json describe();
 
-private:
+  private:
     std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
-    bool stopped_ = false;  // guarded by lock_
+    bool stopped_ = false;                                // guarded by lock_
     std::map<uint32_t, datapath::LegParams> leg_params_;  // by leg id, guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
     std::function<void()> pair_listener_;

@@ -48,7 +48,8 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
             const uint64_t out = media::estimate_srtp_index(stream.out_index.highest(), seq);
             const uint64_t in = (out - k.index_delta) & media::kSrtpIndexMask;
             // Only this serving period: its index delta is the one above.
-            const bool kernel_period = k.first_index != room::KernelLegState::kNone && in >= k.first_index;
+            const bool kernel_period =
+                k.first_index != room::KernelLegState::kNone && in >= k.first_index;
             if (!kernel_period || k.nack_budget_used >= kBudgetPerSecond) {
                 k.nacks_unanswered++;
                 continue;
@@ -83,7 +84,8 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
         auto srtp = mirror_.rebuild_clone(leg_id, plain, in);
         std::string why;
         if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
-            if (!why.empty()) JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+            if (!why.empty())
+                JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
             failed++;
             continue;
         }

@@ -24,7 +24,7 @@ namespace swiftcall::core {
 class KernelMirror;
 
 class NackResponder {
-public:
+  public:
     // At most this many answers per leg per second.
     static constexpr uint32_t kBudgetPerSecond = 200;
 
@@ -37,7 +37,7 @@ public:
     size_t answer(janus_plugin_session* handle, room::Subscriber& subscriber,
                   const std::vector<media::NackRequest>& nacks, int64_t now_us);
 
-private:
+  private:
     size_t answer_stream(janus_plugin_session* handle, room::SubscriberStream& stream,
                          const std::vector<uint16_t>& sequences, int64_t now_us);
 

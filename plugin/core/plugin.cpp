@@ -27,16 +27,15 @@ int64_t monotonic_us() {
 
 // Requests answered inline; everything else goes through the worker.
 bool is_sync_request(const std::string& request) {
-    return request == "create" || request == "edit" || request == "destroy" ||
-           request == "list" || request == "exists" || request == "listparticipants" ||
-           request == "kick";
+    return request == "create" || request == "edit" || request == "destroy" || request == "list" ||
+           request == "exists" || request == "listparticipants" || request == "kick";
 }
 
 bool is_async_request(const std::string& request) {
     return request == "join" || request == "joinandconfigure" || request == "configure" ||
            request == "publish" || request == "unpublish" || request == "start" ||
-           request == "pause" || request == "switch" || request == "leave" ||
-           request == "update" || request == "subscribe" || request == "unsubscribe";
+           request == "pause" || request == "switch" || request == "leave" || request == "update" ||
+           request == "subscribe" || request == "unsubscribe";
 }
 
 api::Json error_event(const api::ApiError& error) {
@@ -98,8 +97,9 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     JANUS_LOG(LOG_INFO, "[SwiftCall] %s initialized as %s: %zu rooms, datapath=%s (%s)\n",
               SWIFTCALL_VERSION_STRING, package(), config_.rooms.size(),
               to_string(config_.datapath),
-              mirror_->available() ? "kernel datapath loaded"
-                                   : ("every leg on the user path: " + mirror_->unavailable_reason()).c_str());
+              mirror_->available()
+                  ? "kernel datapath loaded"
+                  : ("every leg on the user path: " + mirror_->unavailable_reason()).c_str());
     if (config_.datapath == DatapathMode::kernel && !mirror_->available())
         JANUS_LOG(LOG_WARN, "[SwiftCall] datapath = \"kernel\" but %s\n",
                   mirror_->unavailable_reason().c_str());
@@ -175,7 +175,8 @@ janus_plugin_result* Plugin::handle_message(janus_plugin_session* handle, char* 
             return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, response.release());
         }
         if (!is_async_request(request))
-            throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+            throw api::ApiError(api::ErrorCode::invalid_request,
+                                "Unknown request '" + request + "'");
         {
             std::lock_guard guard(queue_lock_);
             queue_.push_back(Message{session, txn, std::move(body), std::move(sdp)});
@@ -198,7 +199,8 @@ json_t* Plugin::handle_admin_message(json_t* message) {
             return response.release();
         }
         if (!is_sync_request(request))
-            throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+            throw api::ApiError(api::ErrorCode::invalid_request,
+                                "Unknown request '" + request + "'");
         return handle_sync(request, message).release();
     } catch (const api::ApiError& error) {
         return error_event(error).release();
@@ -234,7 +236,8 @@ void Plugin::worker_loop() {
 void Plugin::check_subscriber_pairs() {
     if (!mirror_ || !mirror_->available()) return;
     for (const auto& room : rooms_.all())
-        for (const auto& subscriber : room->subscribers()) mirror_->check_selected_pair(*subscriber);
+        for (const auto& subscriber : room->subscribers())
+            mirror_->check_selected_pair(*subscriber);
 }
 
 void Plugin::request_periodic_keyframes(int64_t now_us) {
@@ -247,7 +250,8 @@ void Plugin::request_periodic_keyframes(int64_t now_us) {
             auto streams = publisher->streams_snapshot();
             if (!streams) continue;
             for (const auto& stream : *streams) {
-                if (stream->media.disabled || stream->media.kind != room::MediaKind::video) continue;
+                if (stream->media.disabled || stream->media.kind != room::MediaKind::video)
+                    continue;
                 int64_t last;
                 {
                     std::lock_guard guard(stream->lock);
@@ -266,8 +270,7 @@ void Plugin::push_event(const std::shared_ptr<Session>& session, const std::stri
     int result = gateway_->push_event(session->handle, self_,
                                       transaction.empty() ? nullptr : transaction.c_str(),
                                       event.get(), jsep.get());
-    if (result != 0)
-        JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d\n", result);
+    if (result != 0) JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d\n", result);
 }
 
 void Plugin::notify_event_handlers(janus_plugin_session* handle, api::Json info) {
@@ -298,35 +301,49 @@ void Plugin::handle_async(Message& message) {
                 reply = join_publisher(session, body, jsep);
             } else if (ptype == "subscriber" || ptype == "listener") {
                 if (request == "joinandconfigure")
-                    throw api::ApiError(api::ErrorCode::invalid_element,
-                                        "Invalid element (ptype)");
+                    throw api::ApiError(api::ErrorCode::invalid_element, "Invalid element (ptype)");
                 reply = join_subscriber(session, body);
             } else {
-                throw api::ApiError(api::ErrorCode::invalid_element,
-                                    "Invalid element (ptype)");
+                throw api::ApiError(api::ErrorCode::invalid_element, "Invalid element (ptype)");
             }
         } else if (role == Role::publisher) {
             if (request == "join" || request == "joinandconfigure")
-                throw api::ApiError(api::ErrorCode::already_joined, "Already in as a publisher on this handle");
-            else if (request == "configure") reply = configure_publisher(session, body, jsep);
-            else if (request == "publish") reply = publish(session, body, jsep);
-            else if (request == "unpublish") reply = unpublish(session);
-            else if (request == "leave") reply = leave_publisher(session);
-            else throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+                throw api::ApiError(api::ErrorCode::already_joined,
+                                    "Already in as a publisher on this handle");
+            else if (request == "configure")
+                reply = configure_publisher(session, body, jsep);
+            else if (request == "publish")
+                reply = publish(session, body, jsep);
+            else if (request == "unpublish")
+                reply = unpublish(session);
+            else if (request == "leave")
+                reply = leave_publisher(session);
+            else
+                throw api::ApiError(api::ErrorCode::invalid_request,
+                                    "Unknown request '" + request + "'");
         } else {
             if (request == "join" || request == "joinandconfigure")
-                throw api::ApiError(api::ErrorCode::already_joined, "Already in as a subscriber on this handle");
-            else if (request == "start") reply = start_subscriber(session, jsep);
-            else if (request == "pause") reply = pause_subscriber(session);
-            else if (request == "configure") reply = configure_subscriber(session, body);
-            else if (request == "switch") reply = switch_subscriber(session, body);
+                throw api::ApiError(api::ErrorCode::already_joined,
+                                    "Already in as a subscriber on this handle");
+            else if (request == "start")
+                reply = start_subscriber(session, jsep);
+            else if (request == "pause")
+                reply = pause_subscriber(session);
+            else if (request == "configure")
+                reply = configure_subscriber(session, body);
+            else if (request == "switch")
+                reply = switch_subscriber(session, body);
             else if (request == "update" || request == "subscribe" || request == "unsubscribe")
                 reply = update_subscriber(session, body, request);
-            else if (request == "leave") reply = leave_subscriber(session);
-            else throw api::ApiError(api::ErrorCode::invalid_request, "Unknown request '" + request + "'");
+            else if (request == "leave")
+                reply = leave_subscriber(session);
+            else
+                throw api::ApiError(api::ErrorCode::invalid_request,
+                                    "Unknown request '" + request + "'");
         }
     } catch (const api::ApiError& error) {
-        JANUS_LOG(LOG_VERB, "[SwiftCall] request failed: %d %s\n", error.numeric_code(), error.what());
+        JANUS_LOG(LOG_VERB, "[SwiftCall] request failed: %d %s\n", error.numeric_code(),
+                  error.what());
         reply = Reply{error_event(error), api::Json()};
     }
     if (reply.event) push_event(message.session, message.transaction, reply.event, reply.jsep);
@@ -372,7 +389,8 @@ void Plugin::setup_media(janus_plugin_session* handle) {
                 auto source = stream->source.lock();
                 if (source && source->media.kind == room::MediaKind::video)
                     sources.emplace_back(source, stream->feed_id);
-                JANUS_LOG(LOG_INFO, "[SwiftCall] subscriber leg mid=%s feed=%" PRIu64 " mid=%s: %s\n",
+                JANUS_LOG(LOG_INFO,
+                          "[SwiftCall] subscriber leg mid=%s feed=%" PRIu64 " mid=%s: %s\n",
                           stream->mid.c_str(), stream->feed_id, stream->feed_mid.c_str(),
                           stream->kernel.path_reason.c_str());
                 api::Json leg = api::Json::object();
@@ -404,10 +422,10 @@ void Plugin::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet
     if (!publisher) return;
     auto stream = publisher->stream_by_mindex(packet->mindex);
     if (!stream || stream->media.disabled) return;
-    fanout_->forward(*publisher, *stream,
-                     std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer),
-                                              packet->length),
-                     &packet->extensions, monotonic_us());
+    fanout_->forward(
+        *publisher, *stream,
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer), packet->length),
+        &packet->extensions, monotonic_us());
     if (mirror_) mirror_->refill_keystreams(*stream);
 }
 
@@ -423,8 +441,8 @@ void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* pack
         room = session->room;
     }
     if (!subscriber || !room) return;  // publishers' RTCP is handled by the core
-    auto feedback = media::parse_rtcp_feedback(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(packet->buffer), packet->length));
+    auto feedback = media::parse_rtcp_feedback(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer), packet->length));
     // NACKs reach us only for media the kernel serves (the core answers the
     // others itself and strips them).
     if (!feedback.nacks.empty() && nacks_)

@@ -26,7 +26,7 @@ namespace swiftcall::core {
 class JanusMediaSink;
 
 class Plugin {
-public:
+  public:
     static Plugin& instance();
 
     int init(janus_callbacks* gateway, janus_plugin* self, const char* config_folder);
@@ -44,7 +44,7 @@ public:
     void destroy_session(janus_plugin_session* handle, int* error);
     json_t* query_session(janus_plugin_session* handle);
 
-private:
+  private:
     struct Message {
         std::shared_ptr<Session> session;
         std::string transaction;

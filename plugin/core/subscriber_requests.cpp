@@ -44,11 +44,14 @@ std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char*
         return out;
     }
     if (streams == nullptr || (json_is_array(streams) && json_array_size(streams) == 0))
-        throw ApiError(ErrorCode::missing_element, std::string("Missing mandatory element (") + field + ")");
+        throw ApiError(ErrorCode::missing_element,
+                       std::string("Missing mandatory element (") + field + ")");
     if (!json_is_array(streams))
-        throw ApiError(ErrorCode::invalid_element, std::string("Invalid element type (") + field + " should be an array)");
+        throw ApiError(ErrorCode::invalid_element,
+                       std::string("Invalid element type (") + field + " should be an array)");
     if (json_array_size(streams) > 64)
-        throw ApiError(ErrorCode::invalid_element, std::string("Invalid element (") + field + " has too many entries)");
+        throw ApiError(ErrorCode::invalid_element,
+                       std::string("Invalid element (") + field + " has too many entries)");
     size_t index;
     json_t* item;
     json_array_foreach(streams, index, item) {
@@ -112,8 +115,8 @@ Json Plugin::subscriber_offer(room::Subscriber& subscriber) {
         std::lock_guard guard(s->lock);
         media.push_back({s->mid, s->media, s->active});
     }
-    const auto sdp = media::build_subscriber_offer(media, reinterpret_cast<uintptr_t>(&subscriber) & 0xFFFFFFFF,
-                                                   subscriber.sdp_version++);
+    const auto sdp = media::build_subscriber_offer(
+        media, reinterpret_cast<uintptr_t>(&subscriber) & 0xFFFFFFFF, subscriber.sdp_version++);
     Json jsep = Json::object();
     jsep.set("type", "offer").set("sdp", media::serialize_sdp(sdp));
     return jsep;
@@ -131,29 +134,36 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
     const auto settings = room->settings();
     if (!settings.pin.empty() && api::string_field(body, "pin").value_or("") != settings.pin)
         throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong pin)");
-    const uint32_t private_id = static_cast<uint32_t>(api::uint_field(body, "private_id").value_or(0));
+    const uint32_t private_id =
+        static_cast<uint32_t>(api::uint_field(body, "private_id").value_or(0));
     if (settings.require_pvtid && (private_id == 0 || !room->publisher_by_private_id(private_id)))
-        throw ApiError(ErrorCode::unauthorized, "Unauthorized (this room requires a valid private_id)");
+        throw ApiError(ErrorCode::unauthorized,
+                       "Unauthorized (this room requires a valid private_id)");
     auto requests = parse_stream_requests(body, "streams", true);
 
     auto subscriber = std::make_shared<room::Subscriber>();
     subscriber->room_id = room->id();
     subscriber->session = session.handle;
     subscriber->private_id = private_id;
-    std::vector<std::pair<std::shared_ptr<room::PublisherStream>, std::shared_ptr<room::SubscriberStream>>> links;
+    std::vector<
+        std::pair<std::shared_ptr<room::PublisherStream>, std::shared_ptr<room::SubscriberStream>>>
+        links;
     for (const auto& req : requests) {
         auto publisher = room->publisher(req.feed);
         if (!publisher || !publisher->published())
-            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+            throw ApiError(ErrorCode::no_such_feed,
+                           "No such feed (" + std::to_string(req.feed) + ")");
         std::vector<std::shared_ptr<room::PublisherStream>> sources;
         if (req.mid) {
             auto s = publisher->stream_by_mid(*req.mid);
             if (!s || s->media.disabled)
-                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " +
+                                                            std::to_string(req.feed));
             sources.push_back(s);
         } else if (auto list = publisher->streams_snapshot()) {
             for (const auto& s : *list)
-                if (!s->media.disabled && s->media.kind != room::MediaKind::data) sources.push_back(s);
+                if (!s->media.disabled && s->media.kind != room::MediaKind::data)
+                    sources.push_back(s);
         }
         for (const auto& source : sources) {
             auto sub = std::make_shared<room::SubscriberStream>();
@@ -206,9 +216,11 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
     }
     if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
     if (jsep) {
-        api::validate_fields(jsep, {{"type", FieldType::string, true}, {"sdp", FieldType::string, true, api::kMaxSdpField}});
+        api::validate_fields(jsep, {{"type", FieldType::string, true},
+                                    {"sdp", FieldType::string, true, api::kMaxSdpField}});
         if (*api::string_field(jsep, "type") != "answer")
-            throw ApiError(ErrorCode::invalid_sdp_type, "Unsupported SDP type (expected an answer)");
+            throw ApiError(ErrorCode::invalid_sdp_type,
+                           "Unsupported SDP type (expected an answer)");
         if (!media::parse_sdp(*api::string_field(jsep, "sdp")))
             throw ApiError(ErrorCode::invalid_sdp, "Error parsing answer");
     }
@@ -220,13 +232,15 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
         for (const auto& s : subscriber->streams) {
             std::lock_guard sg(s->lock);
             s->paused = false;
-            if (auto source = s->source.lock(); source && source->media.kind == room::MediaKind::video)
+            if (auto source = s->source.lock();
+                source && source->media.kind == room::MediaKind::video)
                 video_sources.emplace_back(s->feed_id, source);
         }
     }
     if (session.media_up && room) {
         for (const auto& [feed, source] : video_sources)
-            if (auto p = room->publisher(feed)) fanout_->request_keyframe(*p, *source, now_us(), true);
+            if (auto p = room->publisher(feed))
+                fanout_->request_keyframe(*p, *source, now_us(), true);
     }
     Json event = Json::object();
     event.set("videoroom", "event").set("room", subscriber->room_id).set("started", "ok");
@@ -279,11 +293,14 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
         // lets the mirror choose (the kernel when the leg qualifies).
         auto datapath = api::string_field(item, "datapath");
         if (datapath && *datapath != "user" && *datapath != "auto")
-            throw ApiError(ErrorCode::invalid_element, "Invalid element (datapath must be \"auto\" or \"user\")");
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element (datapath must be \"auto\" or \"user\")");
         auto substream = api::int_field(item, "substream");
         auto temporal = api::int_field(item, "temporal");
-        if ((substream && (*substream < 0 || *substream > 2)) || (temporal && (*temporal < 0 || *temporal > 2)))
-            throw ApiError(ErrorCode::invalid_element, "Invalid element (substream/temporal must be 0-2)");
+        if ((substream && (*substream < 0 || *substream > 2)) ||
+            (temporal && (*temporal < 0 || *temporal > 2)))
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element (substream/temporal must be 0-2)");
         bool matched = false;
         std::lock_guard guard(subscriber->lock);
         for (const auto& s : subscriber->streams) {
@@ -293,10 +310,13 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
             if (send) s->send = *send;
             if (datapath) s->kernel.user_forced = *datapath == "user";
             if (substream || temporal)
-                s->simulcast.set_target(substream ? std::optional<int>(static_cast<int>(*substream)) : std::nullopt,
-                                        temporal ? std::optional<int>(static_cast<int>(*temporal)) : std::nullopt);
+                s->simulcast.set_target(
+                    substream ? std::optional<int>(static_cast<int>(*substream)) : std::nullopt,
+                    temporal ? std::optional<int>(static_cast<int>(*temporal)) : std::nullopt);
         }
-        if (mid && !matched) throw ApiError(ErrorCode::invalid_element, "Invalid element (no such mid '" + *mid + "')");
+        if (mid && !matched)
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element (no such mid '" + *mid + "')");
     };
     if (const json_t* streams = json_object_get(body, "streams")) {
         size_t index;
@@ -335,23 +355,29 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
             throw ApiError(ErrorCode::missing_element, "Missing mandatory element (mid/sub_mid)");
         auto publisher = room->publisher(req.feed);
         if (!publisher || !publisher->published())
-            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+            throw ApiError(ErrorCode::no_such_feed,
+                           "No such feed (" + std::to_string(req.feed) + ")");
         auto source = publisher->stream_by_mid(*req.mid);
         if (!source || source->media.disabled)
-            throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+            throw ApiError(ErrorCode::no_such_feed,
+                           "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
         std::shared_ptr<room::SubscriberStream> target;
         {
             std::lock_guard guard(subscriber->lock);
             for (const auto& s : subscriber->streams)
                 if (s->mid == *req.sub_mid) target = s;
         }
-        if (!target) throw ApiError(ErrorCode::invalid_element, "Invalid element (no such sub_mid '" + *req.sub_mid + "')");
+        if (!target)
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element (no such sub_mid '" + *req.sub_mid + "')");
         {
             std::lock_guard sg(target->lock);
-            if (target->media.kind != source->media.kind || target->media.codec != source->media.codec)
+            if (target->media.kind != source->media.kind ||
+                target->media.codec != source->media.codec)
                 throw ApiError(ErrorCode::invalid_element,
-                               "Invalid element (feed " + std::to_string(req.feed) + " mid " + *req.mid +
-                                   " has a different codec than sub_mid " + *req.sub_mid + ")");
+                               "Invalid element (feed " + std::to_string(req.feed) + " mid " +
+                                   *req.mid + " has a different codec than sub_mid " +
+                                   *req.sub_mid + ")");
         }
         changes.push_back({target, source, publisher});
     }
@@ -382,7 +408,8 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
     return Reply{event, Json()};
 }
 
-Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body, const std::string& request) {
+Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
+                                        const std::string& request) {
     api::validate_fields(body, {{"subscribe", FieldType::array},
                                 {"unsubscribe", FieldType::array},
                                 {"streams", FieldType::array}});
@@ -395,13 +422,18 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body, co
     }
     if (!subscriber || !room) throw ApiError(ErrorCode::join_first, "Not joined");
     std::vector<StreamRequest> add, remove;
-    if (request == "subscribe") add = parse_stream_requests(body, "streams", false);
-    else if (request == "unsubscribe") remove = parse_stream_requests(body, "streams", false);
+    if (request == "subscribe")
+        add = parse_stream_requests(body, "streams", false);
+    else if (request == "unsubscribe")
+        remove = parse_stream_requests(body, "streams", false);
     else {
         if (!json_object_get(body, "subscribe") && !json_object_get(body, "unsubscribe"))
-            throw ApiError(ErrorCode::missing_element, "Missing mandatory element (subscribe/unsubscribe)");
-        if (json_object_get(body, "subscribe")) add = parse_stream_requests(body, "subscribe", false);
-        if (json_object_get(body, "unsubscribe")) remove = parse_stream_requests(body, "unsubscribe", false);
+            throw ApiError(ErrorCode::missing_element,
+                           "Missing mandatory element (subscribe/unsubscribe)");
+        if (json_object_get(body, "subscribe"))
+            add = parse_stream_requests(body, "subscribe", false);
+        if (json_object_get(body, "unsubscribe"))
+            remove = parse_stream_requests(body, "unsubscribe", false);
     }
     // Resolve the additions first so a bad feed changes nothing.
     std::vector<std::shared_ptr<room::PublisherStream>> sources;
@@ -409,11 +441,13 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body, co
     for (const auto& req : add) {
         auto publisher = room->publisher(req.feed);
         if (!publisher || !publisher->published())
-            throw ApiError(ErrorCode::no_such_feed, "No such feed (" + std::to_string(req.feed) + ")");
+            throw ApiError(ErrorCode::no_such_feed,
+                           "No such feed (" + std::to_string(req.feed) + ")");
         if (req.mid) {
             auto s = publisher->stream_by_mid(*req.mid);
             if (!s || s->media.disabled)
-                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " + std::to_string(req.feed));
+                throw ApiError(ErrorCode::no_such_feed, "No such mid '" + *req.mid + "' in feed " +
+                                                            std::to_string(req.feed));
             sources.push_back(s);
             feeds.push_back(req.feed);
         } else if (auto list = publisher->streams_snapshot()) {

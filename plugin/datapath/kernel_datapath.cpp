@@ -96,7 +96,8 @@ sc_leg make_leg_value(const LegParams& leg) {
     v.ssrc = leg.ssrc;
     v.index_delta = leg.index_delta & 0xffffffffffffULL;
     v.ts_delta = leg.ts_delta;
-    if (leg.payload_type) v.payload_type = static_cast<uint8_t>(SC_PT_REWRITE | (*leg.payload_type & 0x7f));
+    if (leg.payload_type)
+        v.payload_type = static_cast<uint8_t>(SC_PT_REWRITE | (*leg.payload_type & 0x7f));
     std::memcpy(v.ext_map, leg.ext_map.data(), SC_EXT_IDS);
     v.out = make_kernel_key(leg.out);
     return v;

@@ -49,10 +49,10 @@ struct LegParams {
     std::array<uint8_t, 6> dmac{};
     UdpTuple tuple;  // egress source (Janus) -> subscriber
     uint8_t ttl = 64;
-    uint32_t ssrc = 0;                          // subscriber-facing SSRC
-    uint64_t index_delta = 0;                   // out SRTP index = in index + delta (mod 2^48)
-    uint32_t ts_delta = 0;                      // out timestamp = in timestamp + delta
-    std::optional<uint8_t> payload_type;        // subscriber PT (0..127); none keeps the publisher's
+    uint32_t ssrc = 0;                    // subscriber-facing SSRC
+    uint64_t index_delta = 0;             // out SRTP index = in index + delta (mod 2^48)
+    uint32_t ts_delta = 0;                // out timestamp = in timestamp + delta
+    std::optional<uint8_t> payload_type;  // subscriber PT (0..127); none keeps the publisher's
     std::array<uint8_t, SC_EXT_IDS> ext_map{};  // in ext id -> out id, 0 = blank
     SrtpMaster out;                             // the subscriber's outbound master key/salt
     bool enabled = true;
@@ -66,7 +66,7 @@ struct LegCounters {
 };
 
 struct ForwardedWindow {
-    uint64_t highest_index = 0;  // highest SRTP index marked
+    uint64_t highest_index = 0;   // highest SRTP index marked
     std::vector<uint64_t> slots;  // slot index % 1024 == index + 1: the kernel cloned it
     bool forwarded(uint64_t index) const;
 };

@@ -85,8 +85,8 @@ bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_
 // Sends bytes (an SRTP packet the caller protected) on the handle's selected
 // ICE pair, exactly as the core sends media. False (and *why_not) when there
 // is no PeerConnection or libnice refused.
-bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* data, std::size_t length,
-                           std::string* why_not = nullptr);
+bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* data,
+                           std::size_t length, std::string* why_not = nullptr);
 
 // Sender Reports of a kernel-served medium: the core builds them from its
 // own send counters and its last (wall-clock time, RTP timestamp) pair, which
@@ -95,8 +95,8 @@ bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* dat
 // kernel's packets and bytes, so receivers get true counts and a fresh
 // RTP/NTP mapping for lip sync.
 bool update_sender_report_basis(janus_plugin_session* handle, int mindex, std::uint32_t rtp_ts,
-                                std::int64_t wallclock_us, std::uint64_t add_packets, std::uint64_t add_bytes,
-                                std::string* why_not = nullptr);
+                                std::int64_t wallclock_us, std::uint64_t add_packets,
+                                std::uint64_t add_bytes, std::string* why_not = nullptr);
 
 // The pair libnice currently uses, without the DTLS and media parts: cheap
 // enough for a periodic timer. nullopt when there is none (or no PC).

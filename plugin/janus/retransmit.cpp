@@ -50,8 +50,8 @@ bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_
     return ok && done;
 }
 
-bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* data, std::size_t length,
-                           std::string* why_not) {
+bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* data,
+                           std::size_t length, std::string* why_not) {
     std::string why;
     NiceAgent* agent = nullptr;
     guint stream_id = 0, component_id = 0;
@@ -74,15 +74,17 @@ bool send_on_selected_pair(janus_plugin_session* handle, const std::uint8_t* dat
                                       reinterpret_cast<const gchar*>(data));
     g_object_unref(agent);
     if (sent != static_cast<gint>(length)) {
-        if (why_not) *why_not = "nice_agent_send sent " + std::to_string(sent) + " of " + std::to_string(length);
+        if (why_not)
+            *why_not =
+                "nice_agent_send sent " + std::to_string(sent) + " of " + std::to_string(length);
         return false;
     }
     return true;
 }
 
 bool update_sender_report_basis(janus_plugin_session* handle, int mindex, std::uint32_t rtp_ts,
-                                std::int64_t wallclock_us, std::uint64_t add_packets, std::uint64_t add_bytes,
-                                std::string* why_not) {
+                                std::int64_t wallclock_us, std::uint64_t add_packets,
+                                std::uint64_t add_bytes, std::string* why_not) {
     std::string why;
     bool done = false;
     internal::with_locked_handle(handle, &why, [&](janus_ice_handle* h) {

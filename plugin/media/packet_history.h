@@ -11,7 +11,7 @@
 namespace swiftcall::media {
 
 class PacketHistory {
-public:
+  public:
     // ~3 s of 1.5 Mbps video: older NACKs are no use to a receiver anyway.
     static constexpr size_t kDefaultCapacity = 512;
     static constexpr size_t kMaxPacket = 1500;
@@ -24,7 +24,7 @@ public:
     // longer) held.
     bool copy(uint64_t index, std::vector<uint8_t>& out) const;
 
-private:
+  private:
     struct Slot {
         bool used = false;
         uint64_t index = 0;

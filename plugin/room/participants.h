@@ -13,8 +13,8 @@
 
 #include "media/packet_history.h"
 #include "media/rtp_rewriter.h"
-#include "media/srtp_index.h"
 #include "media/simulcast_selector.h"
+#include "media/srtp_index.h"
 #include "media/vp8_descriptor.h"
 #include "room/media_description.h"
 
@@ -79,7 +79,7 @@ struct Publisher {
         return s && !s->empty();
     }
 
-private:
+  private:
     mutable std::mutex streams_lock_;
     std::shared_ptr<const std::vector<std::shared_ptr<PublisherStream>>> streams_;
 };
@@ -95,8 +95,8 @@ private:
 struct KernelLegState {
     static constexpr uint64_t kNone = UINT64_MAX;
 
-    uint32_t leg_id = 0;           // 0 = no leg in the kernel maps
-    bool serving = false;          // the kernel clones packets for this leg
+    uint32_t leg_id = 0;   // 0 = no leg in the kernel maps
+    bool serving = false;  // the kernel clones packets for this leg
     // While serving: in-index of the first packet cloned to the leg, learnt
     // from the kernel's leg stats (kNone until there is one).
     uint64_t first_index = kNone;

@@ -85,10 +85,10 @@ TEST_CASE("forwarded window: a slot vouches only for the index it holds", "[bpf]
     w.slots[4000 % SC_FWD_WINDOW_BITS] = 4000 + 1;
     CHECK(w.forwarded(5000));
     CHECK(w.forwarded(4000));
-    CHECK_FALSE(w.forwarded(4001));          // slot never written
-    CHECK_FALSE(w.forwarded(5000 - 1024));   // same slot, another index
+    CHECK_FALSE(w.forwarded(4001));         // slot never written
+    CHECK_FALSE(w.forwarded(5000 - 1024));  // same slot, another index
     CHECK_FALSE(w.forwarded(5000 + 1024));
-    CHECK_FALSE(w.forwarded(0));             // slot 0 holds 0: not "index 0 + 1"
+    CHECK_FALSE(w.forwarded(0));  // slot 0 holds 0: not "index 0 + 1"
     CHECK_FALSE(dp::ForwardedWindow{}.forwarded(5000));
 }
 

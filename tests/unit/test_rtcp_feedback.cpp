@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "media/rtcp_feedback.h"
@@ -7,7 +6,7 @@
 using namespace swiftcall::media;
 
 TEST_CASE("PLI and FIR in a compound packet are keyframe requests") {
-    std::vector<uint8_t> rr_pli{0x80, 201, 0, 1, 0, 0, 0, 1,   // empty RR
+    std::vector<uint8_t> rr_pli{0x80, 201, 0, 1, 0, 0, 0, 1,  // empty RR
                                 0x81, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2};
     CHECK(parse_rtcp_feedback(rr_pli).keyframe_request);
     std::vector<uint8_t> fir{0x84, 206, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0};
@@ -28,8 +27,8 @@ TEST_CASE("RTCP lengths past the buffer are malformed") {
 TEST_CASE("Generic NACKs expand PID and BLP into sequence numbers") {
     // RR, then a NACK for ssrc 0x01020304: PID 65534 + BLP bits 0 and 2
     // (65535, 1 after the wrap), and PID 7 with no bits.
-    std::vector<uint8_t> compound{0x80, 201, 0, 1, 0, 0, 0, 1,
-                                  0x81, 205, 0, 4, 0, 0, 0, 9, 1, 2, 3, 4,
+    std::vector<uint8_t> compound{0x80, 201,  0,    1,    0,    0,    0,    1,   0x81, 205,
+                                  0,    4,    0,    0,    0,    9,    1,    2,   3,    4,
                                   0xFF, 0xFE, 0x00, 0x05, 0x00, 0x07, 0x00, 0x00};
     auto f = parse_rtcp_feedback(compound);
     CHECK_FALSE(f.malformed);
