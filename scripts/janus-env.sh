@@ -23,6 +23,9 @@
 #   --http-port N     [SC_HTTP_PORT, default 8088]
 #   --debug-level N   [SC_DEBUG_LEVEL, default 4]
 #   SC_START_TIMEOUT  seconds to wait for Janus + plugin to answer (default 90)
+#   --event-port N    [SC_EVENT_PORT] enable Janus's sample event handler,
+#                     posting plugin events to http://<client ip>:N/ (a test
+#                     in the client namespace listens there)
 #   --host-link       [SC_HOST_LINK=1] also join the Janus namespace to the
 #                     root namespace (for a browser on this machine: demo.sh)
 #
@@ -59,6 +62,7 @@ http_port=${SC_HTTP_PORT:-8088}
 admin_port=7088
 debug_level=${SC_DEBUG_LEVEL:-4}
 host_link=${SC_HOST_LINK:-0}
+event_port=${SC_EVENT_PORT:-}
 
 die() { echo "janus-env: $*" >&2; exit 1; }
 log() { echo "janus-env: $*" >&2; }
@@ -77,6 +81,7 @@ while [ $# -gt 0 ]; do
         --http-port) http_port=$2; shift 2 ;;
         --debug-level) debug_level=$2; shift 2 ;;
         --host-link) host_link=1; shift ;;
+        --event-port) event_port=$2; shift 2 ;;
         --) shift; break ;;
         *) die "unknown option $1" ;;
     esac
@@ -243,6 +248,14 @@ write_config() {
     local sys=/usr/lib/x86_64-linux-gnu/janus
     [ -d "$sys" ] || sys=$(dirname "$(dirname "$(readlink -f /usr/lib/*/janus/plugins/libjanus_videoroom.so)")")
     ln -s "$sys/transports/libjanus_http.so" "$conf/transports/libjanus_http.so"
+    local broadcast=false
+    if [ -n "$event_port" ]; then
+        # Plugin events only, one per POST, to the client namespace.
+        broadcast=true
+        ln -s "$sys/events/libjanus_sampleevh.so" "$conf/events/libjanus_sampleevh.so"
+        printf 'general: {\n\tenabled = true\n\tevents = "plugins"\n\tgrouping = false\n\tjson = "compact"\n\tbackend = "http://%s:%s/"\n}\n' \
+            "$client_ip" "$event_port" > "$conf/janus.eventhandler.sampleevh.jcfg"
+    fi
     local pkg rooms
     case $mode in
         stock)
@@ -335,7 +348,7 @@ plugins: {
 transports: {
 }
 events: {
-	broadcast = false
+	broadcast = $broadcast
 }
 EOF
     echo "$pkg"
@@ -356,6 +369,7 @@ SC_ADMIN_URL=http://$janus_ip:$admin_port/admin
 SC_ADMIN_SECRET=$secret
 SC_PACKAGE=$1
 SC_JANUS_LOG=$state/janus.log
+SC_EVENT_PORT=$event_port
 SC_JANUS_PID=$(cat "$state/janus.pid")
 EOF
     if [ "$host_link" = 1 ]; then
