@@ -184,6 +184,34 @@ static __always_inline void sc_leg_account(__u32 leg_id, __u32 bytes, int error,
         st->last_in = in_index + 1;
 }
 
+/* A full-barrier read of a slot's seqlock word (BPF atomics are fully
+ * ordered), so the slot's other reads stay between the two seq reads on
+ * weakly ordered CPUs too. */
+static __always_inline __u32 sc_seq_read(struct sc_keystream *ks)
+{
+    return __sync_fetch_and_add(&ks->seq, 0);
+}
+
+/* The leg's keystream slot for `index` if user space has filled it for the
+ * leg's current key, with the seq value read before use in *seq. */
+static __always_inline struct sc_keystream *sc_keystream_get(const struct sc_leg *leg,
+                                                             __u64 index, __u32 *seq)
+{
+    struct sc_keystream *ks;
+    __u32 slot;
+
+    if (!leg->ks_ring || leg->ks_ring > SC_KS_RINGS || !leg->ks_owner)
+        return 0;
+    slot = (leg->ks_ring - 1) * SC_KS_SLOTS + (__u32)(index % SC_KS_SLOTS);
+    ks = bpf_map_lookup_elem(&sc_keystreams, &slot);
+    if (!ks)
+        return 0;
+    *seq = sc_seq_read(ks);
+    if ((*seq & 1) || ks->index != index || ks->owner != leg->ks_owner)
+        return 0;
+    return ks;
+}
+
 static __always_inline void sc_xor_keystream(const struct sc_keystream *ks, __u32 src_row,
                                              __u32 dst_row, __u32 off, __u32 len)
 {
@@ -197,7 +225,8 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
     struct sc_scratch *s = sc_scratch_get();
     struct sc_leg *leg = bpf_map_lookup_elem(&sc_legs, &leg_id);
     __u32 i, hdr_len, payload_len, auth_len, tag_len, srtp_len, l2l4, new_len, iv[4];
-    const struct sc_keystream *ks = 0;
+    struct sc_keystream *ks = 0;
+    __u32 ks_seq = 0;
     __u64 index;
     __u8 *o;
 
@@ -237,12 +266,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         sc_rewrite_ext(s, leg);
 
     auth_len = hdr_len + payload_len;
-    {
-        struct sc_ks_key kk = {.leg_id = leg_id, .slot = (__u32)(index % SC_KS_SLOTS)};
-        ks = bpf_map_lookup_elem(&sc_keystreams, &kk);
-        if (ks && (ks->index != index || ks->profile != leg->out.profile))
-            ks = 0;
-    }
+    ks = sc_keystream_get(leg, index, &ks_seq);
     if (!ks || tag_len != 16)
         sc_load_rk(s, &leg->out); /* AES still needed: keystream or E(K, J0) */
     if (tag_len == 16)
@@ -261,6 +285,12 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
             ((__u32 *)o)[i] = bpf_htonl(t[i]);
     } else {
         sc_cm_tag(s, &leg->out, SC_ROW_OUT, auth_len, (__u32)(index >> 16));
+    }
+    if (ks && sc_seq_read(ks) != ks_seq) {
+        /* User space rewrote the slot while this run read it: the clone
+         * may mix two keystreams. Never send it (the leg NACKs the loss). */
+        sc_count(SC_R_KS_RACE);
+        goto error;
     }
     srtp_len = auth_len + tag_len;
     if (srtp_len > SC_MAX_SRTP + 16)

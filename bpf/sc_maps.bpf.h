@@ -48,11 +48,12 @@ struct {
     __type(value, struct sc_leg);
 } sc_legs SEC(".maps");
 
+/* Written in place by user space through mmap (see sc_keystream). */
 struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 65536);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
-    __type(key, struct sc_ks_key);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SC_KS_RINGS * SC_KS_SLOTS);
+    __uint(map_flags, BPF_F_MMAPABLE);
+    __type(key, __u32);
     __type(value, struct sc_keystream);
 } sc_keystreams SEC(".maps");
 

@@ -66,6 +66,7 @@ enum sc_reason {
     SC_R_FORWARDED,  /* publisher packets forwarded to >= 1 leg */
     SC_R_CLONES,     /* clones sent */
     SC_R_RESTORE_FAILED,
+    SC_R_KS_RACE, /* a keystream slot was rewritten while in use: clone dropped */
     SC_R_MAX,
 };
 
@@ -160,29 +161,38 @@ struct sc_leg {
     __u64 index_delta; /* out index = (in index + delta) mod 2^48 */
     __u32 ts_delta;    /* out timestamp = in timestamp + delta (mod 2^32) */
     __u8 ext_map[SC_EXT_IDS]; /* in id -> out id; 0 = blank to padding */
+    /* Keystream ring of this leg (1-based, 0 = none) and the owner tag its
+     * slots must carry: user space draws a fresh tag whenever it sets the
+     * leg, so a program run still holding an earlier key never takes a
+     * keystream made for the new one, nor the other way round. */
+    __u32 ks_ring;
+    __u32 ks_owner;
     __u32 pad1;
     struct sc_srtp_key out;
 };
 
 /* Optional keystreams precomputed in user space (AES-NI) for one leg and one
- * SRTP index: the program XORs instead of running AES when the slot
- * (index % SC_KS_SLOTS) holds exactly its index; otherwise it computes the
- * keystream itself, so a missing or late slot costs speed, never
- * correctness. The MAC always runs in the program (it depends on content). */
+ * SRTP index: the program XORs instead of running AES when slot
+ * (ks_ring - 1) * SC_KS_SLOTS + index % SC_KS_SLOTS of sc_keystreams holds
+ * exactly its index and owner tag; otherwise it computes the keystream
+ * itself, so a missing or late slot costs speed, never correctness. The MAC
+ * always runs in the program (it depends on content).
+ *
+ * sc_keystreams is an mmap-able array that user space writes in place, with
+ * no syscall per packet (the earlier hash map's batched updates were Janus's
+ * biggest kernel cost in the fan-out bench). One writer per slot, seqlock
+ * style: `seq` is odd while a slot is being written; the program reads seq
+ * before and after using a slot and discards the clone if it changed. */
 #define SC_PT_REWRITE 0x80 /* sc_leg.payload_type: rewrite to the low 7 bits */
 
-#define SC_KS_SLOTS 64
+#define SC_KS_SLOTS 64  /* per leg; user space fills at most half ahead */
+#define SC_KS_RINGS 512 /* legs with a keystream ring (others: AES in BPF) */
 #define SC_KS_BYTES 1408 /* 88 blocks >= SC_MAX_SRTP */
-
-struct sc_ks_key {
-    __u32 leg_id;
-    __u32 slot;
-};
 
 struct sc_keystream {
     __u64 index;   /* the 48-bit SRTP index this keystream is for */
-    __u32 profile; /* must equal the leg's out profile */
-    __u32 pad0;
+    __u32 owner;   /* sc_leg.ks_owner of the leg key it was made with */
+    __u32 seq;     /* odd while user space writes the slot */
     __u8 ej0[16];  /* GCM: E(K, J0) for the tag; unused for AES-CM */
     __u8 ks[SC_KS_BYTES]; /* payload keystream: CM blocks 0.., GCM counters 2.. */
 };
@@ -210,9 +220,8 @@ static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
               "ABI: sc_stream_config");
 static_assert(sizeof(struct sc_stream_state) == 24 + 8 * SC_FWD_WINDOW_BITS + 24, "ABI: sc_stream_state");
 static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
-static_assert(sizeof(struct sc_leg) == 96 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
+static_assert(sizeof(struct sc_leg) == 104 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
 static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");
-static_assert(sizeof(struct sc_ks_key) == 8, "ABI: sc_ks_key");
 static_assert(sizeof(struct sc_keystream) == 32 + SC_KS_BYTES, "ABI: sc_keystream");
 #endif
 

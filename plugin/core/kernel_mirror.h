@@ -73,7 +73,7 @@ class KernelMirror : public KernelForwardQuery {
     // next kKeystreamAhead out-indices of every kernel leg of the stream
     // prefilled with AES-NI keystreams, which the program XORs instead of
     // running AES in BPF (a missing slot only costs the program time).
-    static constexpr uint32_t kKeystreamAhead = 48;
+    static constexpr uint32_t kKeystreamAhead = SC_KS_SLOTS / 2;
     void refill_keystreams(const room::PublisherStream& stream);
 
     // Called from libnice's thread when a subscriber's selected pair changes:

@@ -4,9 +4,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <net/if.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -107,25 +109,61 @@ struct KernelDatapath::Impl {
     swiftcall_bpf* skel = nullptr;
     std::map<std::string, int> links;  // ifname -> tcx link fd (or -1: clsact)
     std::map<std::string, unsigned> clsact;
-    std::vector<sc_ks_key> refill_keys;  // refill_keystreams' batch buffers
-    std::vector<sc_keystream> refill_values;
     struct LegKeys {
         uint32_t ssrc;
         uint64_t index_delta;
         std::unique_ptr<KeystreamMaker> maker;
         std::optional<uint64_t> prefilled_to;  // highest out index prefilled
+        uint32_t ring = 0;                     // keystream ring, 1-based; 0: none
+        uint32_t owner = 0;                    // sc_leg.ks_owner of this key
     };
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
     std::map<uint32_t, LegKeys> leg_keys;
+    // sc_keystreams, mapped shared: keystreams are written in place.
+    sc_keystream* ks_slots = nullptr;
+    size_t ks_bytes = 0;
+    std::vector<uint32_t> free_rings;  // 1-based ring numbers
+    uint32_t last_owner = 0;
 
-    void drop_keystreams(uint32_t leg_id) {
-        for (uint32_t slot = 0; slot < SC_KS_SLOTS; ++slot) {
-            sc_ks_key k{leg_id, slot};
-            bpf_map_delete_elem(fd(skel->maps.sc_keystreams), &k);
+    uint32_t next_owner() {
+        if (++last_owner == 0) ++last_owner;  // 0 means "no keystreams"
+        return last_owner;
+    }
+
+    sc_keystream& slot(uint32_t ring, uint64_t index) {
+        return ks_slots[(ring - 1) * SC_KS_SLOTS + uint32_t(index % SC_KS_SLOTS)];
+    }
+
+    // Seqlock writer (the program is the reader, sc_keystream_get): seq odd
+    // while the slot changes, so a run that overlaps the write drops its clone.
+    void write_slot(LegKeys& k, uint64_t index) {
+        sc_keystream& ks = slot(k.ring, index);
+        std::atomic_ref<uint32_t> seq(ks.seq);
+        const uint32_t even = seq.load(std::memory_order_relaxed) & ~1u;
+        seq.store(even + 1, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_release);
+        k.maker->fill(k.ssrc, index, ks);
+        ks.owner = k.owner;
+        std::atomic_thread_fence(std::memory_order_release);
+        seq.store(even + 2, std::memory_order_relaxed);
+    }
+
+    // A ring handed to a new leg starts with no slot any owner accepts.
+    void clear_ring(uint32_t ring) {
+        for (uint32_t i = 0; i < SC_KS_SLOTS; ++i) {
+            sc_keystream& ks = ks_slots[(ring - 1) * SC_KS_SLOTS + i];
+            std::atomic_ref<uint32_t> seq(ks.seq);
+            const uint32_t even = seq.load(std::memory_order_relaxed) & ~1u;
+            seq.store(even + 1, std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_release);
+            ks.owner = 0;
+            std::atomic_thread_fence(std::memory_order_release);
+            seq.store(even + 2, std::memory_order_relaxed);
         }
     }
 
     ~Impl() {
+        if (ks_slots) munmap(ks_slots, ks_bytes);
         for (auto& [name, fd] : links)
             if (fd >= 0) close(fd);
         for (auto& [name, idx] : clsact) remove_clsact_filter(idx);
@@ -154,6 +192,13 @@ std::unique_ptr<KernelDatapath> KernelDatapath::open(const OpenOptions& options)
     ro->sc_bench_allow_replay = options.bench_allow_replay ? 1 : 0;
     int rc = swiftcall_bpf__load(impl->skel);
     if (rc) throw DatapathError(errstr("load/verify BPF program", rc));
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    impl->ks_bytes = (sizeof(sc_keystream) * SC_KS_RINGS * SC_KS_SLOTS + page - 1) / page * page;
+    void* slots = mmap(nullptr, impl->ks_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+                       bpf_map__fd(impl->skel->maps.sc_keystreams), 0);
+    if (slots == MAP_FAILED) throw DatapathError(errstr("mmap keystream map", errno));
+    impl->ks_slots = static_cast<sc_keystream*>(slots);
+    for (uint32_t r = SC_KS_RINGS; r >= 1; --r) impl->free_rings.push_back(r);
     return std::unique_ptr<KernelDatapath>(new KernelDatapath(std::move(impl)));
 }
 
@@ -252,11 +297,24 @@ void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
 
 void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
     auto v = std::make_unique<sc_leg>(make_leg_value(leg));
-    // Keystreams of a previous key must be gone before the new key is
-    // visible; in between the program computes the keystream itself.
-    if (impl_->leg_keys.count(leg_id)) impl_->drop_keystreams(leg_id);
-    impl_->leg_keys[leg_id] = {leg.ssrc, leg.index_delta & 0xffffffffffffULL,
-                               std::make_unique<KeystreamMaker>(leg.out), std::nullopt};
+    // A fresh owner tag per key: slots written for an earlier key (or leg)
+    // never match, even while a program run still holds the old leg value.
+    auto existing = impl_->leg_keys.find(leg_id);
+    uint32_t ring = existing != impl_->leg_keys.end() ? existing->second.ring : 0;
+    if (!ring && !impl_->free_rings.empty()) {
+        ring = impl_->free_rings.back();
+        impl_->free_rings.pop_back();
+        impl_->clear_ring(ring);
+    }
+    const uint32_t owner = ring ? impl_->next_owner() : 0;
+    v->ks_ring = ring;
+    v->ks_owner = owner;
+    impl_->leg_keys[leg_id] = {leg.ssrc,
+                               leg.index_delta & 0xffffffffffffULL,
+                               std::make_unique<KeystreamMaker>(leg.out),
+                               std::nullopt,
+                               ring,
+                               owner};
     // Stats first (zeroed on every CPU, kept if the leg exists already): the
     // program only ever updates them.
     {
@@ -282,15 +340,11 @@ void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
 void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count) {
     auto it = impl_->leg_keys.find(leg_id);
     if (it == impl_->leg_keys.end()) throw DatapathError("prefill: unknown leg");
+    if (!it->second.ring) return;  // all rings taken: the program runs AES
     if (count > SC_KS_SLOTS) count = SC_KS_SLOTS;
-    auto ks = std::make_unique<sc_keystream>();
     for (uint32_t i = 0; i < count; ++i) {
         const uint64_t index = (first_out_index + i) & 0xffffffffffffULL;
-        it->second.maker->fill(it->second.ssrc, index, *ks);
-        sc_ks_key k{leg_id, uint32_t(index % SC_KS_SLOTS)};
-        check(
-            bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_keystreams), &k, ks.get(), BPF_ANY),
-            "prefill keystream");
+        impl_->write_slot(it->second, index);
         if (!it->second.prefilled_to || index > *it->second.prefilled_to)
             it->second.prefilled_to = index;
     }
@@ -300,62 +354,34 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
     const auto st = stream_state(publisher_id, ssrc);
     auto legs = impl_->stream_legs.find({publisher_id, ssrc});
     if (!st || !st->started || legs == impl_->stream_legs.end()) return 0;
-    ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS);
-    // One map update for the whole stream: per packet this is typically one
-    // new slot per leg, and a syscall per slot would cost Janus more than
-    // the program saves on AES.
-    struct Range {
-        uint32_t leg_id;
-        Impl::LegKeys* keys;
-        uint64_t first, last;
-    };
-    std::vector<Range> ranges;
+    // At most half a ring ahead: the slot written for `last` then held an
+    // index at least half a ring older than the newest, long since sent.
+    ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS / 2);
     size_t n = 0;
     for (uint32_t leg_id : legs->second) {
         auto it = impl_->leg_keys.find(leg_id);
-        if (it == impl_->leg_keys.end()) continue;
-        const uint64_t next = (st->highest_index + 1 + it->second.index_delta) & 0xffffffffffffULL;
+        if (it == impl_->leg_keys.end() || !it->second.ring) continue;
+        auto& k = it->second;
+        const uint64_t next = (st->highest_index + 1 + k.index_delta) & 0xffffffffffffULL;
         const uint64_t last = next + ahead - 1;
         uint64_t first = next;
         // Slots already written for this range stay valid (same key, index).
-        if (it->second.prefilled_to && *it->second.prefilled_to >= next &&
-            *it->second.prefilled_to - next < SC_KS_SLOTS)
-            first = *it->second.prefilled_to + 1;
-        if (first > last) continue;
-        ranges.push_back({leg_id, &it->second, first, last});
-        n += last - first + 1;
+        if (k.prefilled_to && *k.prefilled_to >= next && *k.prefilled_to - next < SC_KS_SLOTS)
+            first = *k.prefilled_to + 1;
+        for (uint64_t i = first; i <= last; ++i, ++n) impl_->write_slot(k, i & 0xffffffffffffULL);
+        if (first <= last) k.prefilled_to = last & 0xffffffffffffULL;
     }
-    // Reused buffers (callers serialise refills): no per-packet allocation.
-    auto& keys = impl_->refill_keys;
-    auto& values = impl_->refill_values;
-    keys.resize(n);
-    if (values.size() < n) values.resize(n);
-    size_t k = 0;
-    for (const auto& r : ranges) {
-        for (uint64_t i = r.first; i <= r.last; ++i, ++k) {
-            const uint64_t index = i & 0xffffffffffffULL;
-            keys[k] = sc_ks_key{r.leg_id, uint32_t(index % SC_KS_SLOTS)};
-            r.keys->maker->fill(r.keys->ssrc, index, values[k]);
-        }
-    }
-    if (keys.empty()) return 0;
-    const int fd = impl_->fd(impl_->skel->maps.sc_keystreams);
-    LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-    uint32_t count = static_cast<uint32_t>(n);
-    if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts) < 0) {
-        // Kernels without batch support for this map type: one by one.
-        for (size_t i = 0; i < n; ++i)
-            check(bpf_map_update_elem(fd, &keys[i], &values[i], BPF_ANY), "prefill keystream");
-    }
-    for (const auto& r : ranges) r.keys->prefilled_to = r.last & 0xffffffffffffULL;
     return n;
 }
 
 void KernelDatapath::remove_leg(uint32_t leg_id) {
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id);
-    synchronize();
-    impl_->drop_keystreams(leg_id);
-    impl_->leg_keys.erase(leg_id);
+    synchronize();  // no program run holds the leg (or its ring) any more
+    auto keys = impl_->leg_keys.find(leg_id);
+    if (keys != impl_->leg_keys.end()) {
+        if (keys->second.ring) impl_->free_rings.push_back(keys->second.ring);
+        impl_->leg_keys.erase(keys);
+    }
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id);
 }
 

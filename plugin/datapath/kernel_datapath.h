@@ -104,13 +104,14 @@ class KernelDatapath {
     void set_leg(uint32_t leg_id, const LegParams& leg);
     void set_leg_enabled(uint32_t leg_id, bool enabled);
     // Writes user-space (AES-NI) keystreams for out indices [first, first +
-    // count), count <= SC_KS_SLOTS, so the program XORs instead of running
-    // AES for them. Optional: without it the program computes the keystream.
-    // Out index = publisher index + the leg's index_delta.
+    // count), count <= SC_KS_SLOTS, into the leg's ring (mapped memory, no
+    // syscall), so the program XORs instead of running AES for them.
+    // Optional: without it, or for a leg beyond SC_KS_RINGS, the program
+    // computes the keystream. Out index = publisher index + index_delta.
     void prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count);
     // For every leg of the stream, prefill out indices (highest forwarded + 1
-    // .. + ahead) that are not prefilled yet, in one batched map update.
-    // Returns the number of keystreams written; ahead <= SC_KS_SLOTS. The
+    // .. + ahead) that are not prefilled yet. Returns the number of
+    // keystreams written; ahead is capped at SC_KS_SLOTS / 2. The
     // plugin calls it after each publisher packet (KernelMirror::
     // refill_keystreams, under its lock: calls must not run concurrently).
     size_t refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead);

@@ -3,7 +3,10 @@
 // the program only XORs (see sc_keystream in swiftcall_abi.h).
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "datapath/srtp_keys.h"
@@ -13,13 +16,19 @@ namespace swiftcall::datapath {
 class KeystreamMaker {
   public:
     explicit KeystreamMaker(const SrtpMaster& m);
-    // Fills out.index/profile/ej0/ks for one packet index.
-    void fill(uint32_t ssrc, uint64_t index, sc_keystream& out) const;
+    // Fills out.index/ej0/ks for one packet index (not owner/seq, which the
+    // slot writer sets). Not thread-safe:
+    // it reuses one cipher context (callers serialise refills anyway).
+    void fill(uint32_t ssrc, uint64_t index, sc_keystream& out);
 
   private:
     SrtpProfileInfo info_;
-    std::vector<uint8_t> key_;   // session encryption key
     std::vector<uint8_t> salt_;  // session salt (14 or 12 bytes)
+    // Keyed once: OpenSSL 3 fetches the cipher, takes locks and schedules
+    // the key on every EVP_EncryptInit_ex with a cipher, which cost Janus
+    // more than the AES itself when done per packet per leg (fan-out
+    // bench profile). A refill only resets the IV.
+    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx_;
 };
 
 }  // namespace swiftcall::datapath

@@ -1,9 +1,14 @@
 // Crypto known-answer: every clone, unprotected by libsrtp2 with the leg's
 // key, is the publisher's plaintext with the rewritten header.
+#include <bpf/bpf.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "srtp_peer.h"
 #include "testbed.h"
@@ -175,4 +180,101 @@ TEST_CASE("payload type rewrite: publisher PT 97 out as the subscriber's 96, mar
     run_kat(SC_PROFILE_AES128_CM_SHA1_80,
             {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_256_GCM}, seq_run(500, 6), kSizes,
             77, false, false, uint8_t(96));
+}
+
+namespace {
+
+// The program's keystream slots, mapped by this test on its own (found by
+// name among the program's maps), to play the part of a racing writer.
+struct KeystreamSlots {
+    sc_keystream* slots = nullptr;
+    size_t bytes = 0;
+    KeystreamSlots() {
+        bpf_prog_info info{};
+        uint32_t ids[64] = {};
+        info.nr_map_ids = 64;
+        info.map_ids = reinterpret_cast<uint64_t>(ids);
+        uint32_t len = sizeof info;
+        REQUIRE(bpf_obj_get_info_by_fd(datapath().program_fd(), &info, &len) == 0);
+        for (uint32_t i = 0; i < info.nr_map_ids && !slots; ++i) {
+            const int fd = bpf_map_get_fd_by_id(ids[i]);
+            bpf_map_info m{};
+            uint32_t mlen = sizeof m;
+            if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &m, &mlen) == 0 &&
+                std::string(m.name) == "sc_keystreams") {
+                bytes = size_t(m.value_size) * m.max_entries;
+                void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+                REQUIRE(p != MAP_FAILED);
+                slots = static_cast<sc_keystream*>(p);
+            }
+            if (fd >= 0) close(fd);
+        }
+        REQUIRE(slots);
+    }
+    ~KeystreamSlots() { munmap(slots, bytes); }
+    // The slot of `index` for the leg's ring, found by its owner tag.
+    sc_keystream* find(uint64_t index) const {
+        for (uint32_t r = 0; r < SC_KS_RINGS; ++r) {
+            auto* s = &slots[r * SC_KS_SLOTS + index % SC_KS_SLOTS];
+            if (s->owner && s->index == index) return s;
+        }
+        return nullptr;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("keystream slots: a slot being written or made for an earlier key is never used",
+          "[bpf][kat]") {
+    auto& d = datapath();
+    const uint32_t ssrc = fresh_ssrc();
+    const auto pub_key = master(SC_PROFILE_AES128_CM_SHA1_80, 1);
+    SrtpPeer publisher(pub_key, ssrc, false);
+    d.set_stream(kPublisher, ssrc, pub_key);
+    LegUnderTest l{fresh_leg_id(), leg_to(6100, SC_PROFILE_AEAD_AES_128_GCM, 31, 0xabd00001),
+                   nullptr};
+    l.params.index_delta = 0;  // out index = in index = seq
+    l.receiver = std::make_unique<SrtpPeer>(l.params.out, l.params.ssrc, true);
+    d.set_leg(l.id, l.params);
+    d.set_stream_legs(kPublisher, ssrc, {l.id});
+    KeystreamSlots slots;
+    lab().drain();
+
+    auto send = [&](uint16_t seq) {
+        RtpSpec spec;
+        spec.ssrc = ssrc;
+        spec.seq = seq;
+        spec.payload = 1100;
+        const auto rtp = rtp_packet(spec);
+        REQUIRE(test_run(frame(publisher.protect(rtp))).verdict == 0);
+        auto clones = capture_clones();
+        REQUIRE(clones.size() == 1);
+        auto buf = clones[0].srtp;
+        REQUIRE(l.receiver->unprotect(buf) == srtp_err_status_ok);
+        CHECK(buf == expected_plain(rtp, l.params, seq));
+    };
+
+    // Seq 10..13 prefilled; 11's slot is "being written" (odd seq).
+    d.prefill_keystreams(l.id, 10, 4);
+    auto* busy = slots.find(11);
+    REQUIRE(busy);
+    busy->seq |= 1;
+    send(10);
+    send(11);
+    CHECK(d.leg_counters(l.id).keystream_hits == 1);  // 11 ran AES in BPF
+    busy->seq += 1;
+
+    // A new key for the same leg: 12 and 13 still hold the old key's
+    // keystreams and must not be used (the clones decrypt with the new key).
+    l.params.out = master(SC_PROFILE_AEAD_AES_128_GCM, 77);
+    l.receiver = std::make_unique<SrtpPeer>(l.params.out, l.params.ssrc, true);
+    d.set_leg(l.id, l.params);
+    send(12);
+    send(13);
+    CHECK(d.leg_counters(l.id).keystream_hits == 1);
+    d.prefill_keystreams(l.id, 14, 2);
+    send(14);
+    send(15);
+    CHECK(d.leg_counters(l.id).keystream_hits == 3);
+    d.remove_leg(l.id);
 }
