@@ -99,7 +99,10 @@ struct sc_srtp_key {
     __u8 salt[16];   /* session salt: 14 bytes (CM) or 12 bytes (GCM) */
     __u32 ipad[5];   /* SHA-1 state after (auth_key ^ ipad) block (CM) */
     __u32 opad[5];   /* SHA-1 state after (auth_key ^ opad) block (CM) */
-    __u64 ghash[256][2]; /* GCM: 8-bit Shoup table of H (big-endian halves) */
+    /* GCM: 8-bit Shoup tables of H ([0]) and H^2 ([1]), big-endian halves.
+     * H^2 lets the program absorb two blocks per multiplication chain:
+     * Y' = (Y ^ X1) * H^2 ^ X2 * H shares one shift-and-reduce chain. */
+    __u64 ghash[2][256][2];
 };
 
 struct sc_stream_key {
@@ -214,7 +217,7 @@ struct sc_leg_stats {
 #ifdef __cplusplus
 static_assert(sizeof(struct sc_flow_key) == 48, "ABI: sc_flow_key");
 static_assert(sizeof(struct sc_flow_value) == 8, "ABI: sc_flow_value");
-static_assert(sizeof(struct sc_srtp_key) == 16 + 240 + 16 + 40 + 4096, "ABI: sc_srtp_key");
+static_assert(sizeof(struct sc_srtp_key) == 16 + 240 + 16 + 40 + 8192, "ABI: sc_srtp_key");
 static_assert(sizeof(struct sc_stream_key) == 8, "ABI: sc_stream_key");
 static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
               "ABI: sc_stream_config");

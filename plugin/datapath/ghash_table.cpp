@@ -31,15 +31,17 @@ Elem gf_mul(Elem x, Elem y) {
 
 }  // namespace
 
-void fill_ghash_table(const std::array<uint8_t, 16>& h, __u64 table[256][2]) {
+void fill_ghash_table(const std::array<uint8_t, 16>& h, __u64 table[2][256][2]) {
     Elem hh;
     for (int i = 0; i < 8; ++i) hh.hi = (hh.hi << 8) | h[i];
     for (int i = 8; i < 16; ++i) hh.lo = (hh.lo << 8) | h[i];
-    for (int b = 0; b < 256; ++b) {
-        const Elem r = gf_mul(Elem{uint64_t(b) << 56, 0}, hh);
-        table[b][0] = r.hi;
-        table[b][1] = r.lo;
-    }
+    const Elem powers[2] = {hh, gf_mul(hh, hh)};
+    for (int p = 0; p < 2; ++p)
+        for (int b = 0; b < 256; ++b) {
+            const Elem r = gf_mul(Elem{uint64_t(b) << 56, 0}, powers[p]);
+            table[p][b][0] = r.hi;
+            table[p][b][1] = r.lo;
+        }
 }
 
 const std::array<uint64_t, 256>& ghash_reduction_table() {

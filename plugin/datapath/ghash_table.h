@@ -9,8 +9,9 @@
 
 namespace swiftcall::datapath {
 
-// table[b] = (b in the first byte) * H, as big-endian {high, low} halves.
-void fill_ghash_table(const std::array<uint8_t, 16>& h, __u64 table[256][2]);
+// table[0][b] = (b in the first byte) * H and table[1][b] = (b in the
+// first byte) * H^2, as big-endian {high, low} halves.
+void fill_ghash_table(const std::array<uint8_t, 16>& h, __u64 table[2][256][2]);
 
 // Reduction of the 8 bits shifted out by one multiplication by x^8, as the
 // value XORed into the high half. Key-independent: loaded into .rodata.
