@@ -193,9 +193,10 @@ static __always_inline __u32 sc_seq_read(struct sc_keystream *ks)
 }
 
 /* The leg's keystream slot for `index` if user space has filled it for the
- * leg's current key, with the seq value read before use in *seq. */
+ * leg's current key and at least `len` bytes, with the seq value read
+ * before use in *seq. */
 static __always_inline struct sc_keystream *sc_keystream_get(const struct sc_leg *leg,
-                                                             __u64 index, __u32 *seq)
+                                                             __u64 index, __u32 len, __u32 *seq)
 {
     struct sc_keystream *ks;
     __u32 slot;
@@ -207,7 +208,7 @@ static __always_inline struct sc_keystream *sc_keystream_get(const struct sc_leg
     if (!ks)
         return 0;
     *seq = sc_seq_read(ks);
-    if ((*seq & 1) || ks->index != index || ks->owner != leg->ks_owner)
+    if ((*seq & 1) || ks->index != index || ks->owner != leg->ks_owner || len > ks->len)
         return 0;
     return ks;
 }
@@ -266,7 +267,7 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         sc_rewrite_ext(s, leg);
 
     auth_len = hdr_len + payload_len;
-    ks = sc_keystream_get(leg, index, &ks_seq);
+    ks = sc_keystream_get(leg, index, payload_len, &ks_seq);
     if (!ks || tag_len != 16)
         sc_load_rk(s, &leg->out); /* AES still needed: keystream or E(K, J0) */
     if (tag_len == 16)

@@ -196,6 +196,10 @@ struct sc_keystream {
     __u64 index;   /* the 48-bit SRTP index this keystream is for */
     __u32 owner;   /* sc_leg.ks_owner of the leg key it was made with */
     __u32 seq;     /* odd while user space writes the slot */
+    /* Keystream bytes written (a multiple of 16, <= SC_KS_BYTES): sized to
+     * the stream's largest packet, so audio legs cost a tenth of video. */
+    __u32 len;
+    __u32 pad0;
     __u8 ej0[16];  /* GCM: E(K, J0) for the tag; unused for AES-CM */
     __u8 ks[SC_KS_BYTES]; /* payload keystream: CM blocks 0.., GCM counters 2.. */
 };
@@ -225,7 +229,7 @@ static_assert(sizeof(struct sc_stream_state) == 24 + 8 * SC_FWD_WINDOW_BITS + 24
 static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
 static_assert(sizeof(struct sc_leg) == 104 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
 static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");
-static_assert(sizeof(struct sc_keystream) == 32 + SC_KS_BYTES, "ABI: sc_keystream");
+static_assert(sizeof(struct sc_keystream) == 40 + SC_KS_BYTES, "ABI: sc_keystream");
 #endif
 
 #endif /* SWIFTCALL_ABI_H */

@@ -567,14 +567,14 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
     subscriber_errors_.erase(&subscriber);
 }
 
-void KernelMirror::refill_keystreams(const room::PublisherStream& stream) {
+void KernelMirror::refill_keystreams(const room::PublisherStream& stream, uint32_t packet_len) {
     const uint32_t id = stream.kernel_publisher_id;
     if (!datapath_ || id == 0) return;
     // Under our lock: set_leg/remove_leg change the same per-leg key state.
     std::lock_guard guard(lock_);
     if (stopped_) return;
     try {
-        datapath_->refill_keystreams(id, stream.kernel_ssrc, kKeystreamAhead);
+        datapath_->refill_keystreams(id, stream.kernel_ssrc, kKeystreamAhead, packet_len);
     } catch (const std::exception& e) {
         JANUS_LOG(LOG_VERB, "[SwiftCall] keystream refill: %s\n", e.what());
     }

@@ -74,7 +74,7 @@ class KernelMirror : public KernelForwardQuery {
     // prefilled with AES-NI keystreams, which the program XORs instead of
     // running AES in BPF (a missing slot only costs the program time).
     static constexpr uint32_t kKeystreamAhead = SC_KS_SLOTS / 2;
-    void refill_keystreams(const room::PublisherStream& stream);
+    void refill_keystreams(const room::PublisherStream& stream, uint32_t packet_len);
 
     // Called from libnice's thread when a subscriber's selected pair changes:
     // must not block (the plugin sets a flag and wakes its worker).

@@ -426,7 +426,7 @@ void Plugin::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet
         *publisher, *stream,
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer), packet->length),
         &packet->extensions, monotonic_us());
-    if (mirror_) mirror_->refill_keystreams(*stream);
+    if (mirror_) mirror_->refill_keystreams(*stream, uint32_t(packet->length));
 }
 
 void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet) {

@@ -123,6 +123,8 @@ struct KernelDatapath::Impl {
     sc_keystream* ks_slots = nullptr;
     size_t ks_bytes = 0;
     std::vector<uint32_t> free_rings;  // 1-based ring numbers
+    // Largest RTP packet seen per stream: keystream length of its refills.
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> stream_max_packet;
     uint32_t last_owner = 0;
 
     uint32_t next_owner() {
@@ -136,13 +138,13 @@ struct KernelDatapath::Impl {
 
     // Seqlock writer (the program is the reader, sc_keystream_get): seq odd
     // while the slot changes, so a run that overlaps the write drops its clone.
-    void write_slot(LegKeys& k, uint64_t index) {
+    void write_slot(LegKeys& k, uint64_t index, uint32_t len = SC_KS_BYTES) {
         sc_keystream& ks = slot(k.ring, index);
         std::atomic_ref<uint32_t> seq(ks.seq);
         const uint32_t even = seq.load(std::memory_order_relaxed) & ~1u;
         seq.store(even + 1, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_release);
-        k.maker->fill(k.ssrc, index, ks);
+        k.maker->fill(k.ssrc, index, ks, len);
         ks.owner = k.owner;
         std::atomic_thread_fence(std::memory_order_release);
         seq.store(even + 2, std::memory_order_relaxed);
@@ -280,6 +282,7 @@ void KernelDatapath::remove_stream(uint32_t publisher_id, uint32_t ssrc) {
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k);
     impl_->stream_legs.erase({publisher_id, ssrc});
+    impl_->stream_max_packet.erase({publisher_id, ssrc});
 }
 
 void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
@@ -350,10 +353,18 @@ void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_inde
     }
 }
 
-size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead) {
+size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead,
+                                         uint32_t packet_len) {
     const auto st = stream_state(publisher_id, ssrc);
     auto legs = impl_->stream_legs.find({publisher_id, ssrc});
     if (!st || !st->started || legs == impl_->stream_legs.end()) return 0;
+    // The payload is shorter than the packet; one block of margin.
+    uint32_t len = SC_KS_BYTES;
+    if (packet_len) {
+        auto& max = impl_->stream_max_packet[{publisher_id, ssrc}];
+        max = std::max(max, packet_len);
+        len = std::min<uint32_t>(max + 16, SC_KS_BYTES);
+    }
     // At most half a ring ahead: the slot written for `last` then held an
     // index at least half a ring older than the newest, long since sent.
     ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS / 2);
@@ -368,7 +379,8 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
         // Slots already written for this range stay valid (same key, index).
         if (k.prefilled_to && *k.prefilled_to >= next && *k.prefilled_to - next < SC_KS_SLOTS)
             first = *k.prefilled_to + 1;
-        for (uint64_t i = first; i <= last; ++i, ++n) impl_->write_slot(k, i & 0xffffffffffffULL);
+        for (uint64_t i = first; i <= last; ++i, ++n)
+            impl_->write_slot(k, i & 0xffffffffffffULL, len);
         if (first <= last) k.prefilled_to = last & 0xffffffffffffULL;
     }
     return n;

@@ -114,7 +114,11 @@ class KernelDatapath {
     // keystreams written; ahead is capped at SC_KS_SLOTS / 2. The
     // plugin calls it after each publisher packet (KernelMirror::
     // refill_keystreams, under its lock: calls must not run concurrently).
-    size_t refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead);
+    // packet_len (the RTP packet just seen, 0: unknown) sizes new keystreams
+    // to the largest packet of the stream so far; a larger packet later
+    // takes the program's AES until the ring has caught up.
+    size_t refill_keystreams(uint32_t publisher_id, uint32_t ssrc, uint32_t ahead,
+                             uint32_t packet_len = 0);
     // After return, no clone is sent for this leg any more.
     void remove_leg(uint32_t leg_id);
 

@@ -1,5 +1,6 @@
 #include "datapath/keystream.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <stdexcept>
@@ -24,8 +25,9 @@ KeystreamMaker::KeystreamMaker(const SrtpMaster& m)
 // One CTR run from the IV: OpenSSL increments the whole 128-bit counter,
 // SRTP only its low 16 (CM) or 32 (GCM) bits; with at most 89 blocks from a
 // low half that starts at 0 (CM) or 1 (GCM) the two never differ.
-void KeystreamMaker::fill(uint32_t ssrc, uint64_t index, sc_keystream& out) {
+void KeystreamMaker::fill(uint32_t ssrc, uint64_t index, sc_keystream& out, uint32_t len) {
     out.index = index & 0xffffffffffffULL;
+    out.len = std::min<uint32_t>((len + 15) / 16 * 16, SC_KS_BYTES);
     std::array<uint8_t, 16> iv{};
     if (!info_.gcm) {
         // RFC 3711 §4.1.1: salt*2^16 ^ SSRC*2^64 ^ index*2^16.
@@ -58,10 +60,10 @@ void KeystreamMaker::fill(uint32_t ssrc, uint64_t index, sc_keystream& out) {
     if (info_.gcm) {
         // E(K, J0) for the tag, then counters 2.. for the payload.
         ok = EVP_EncryptUpdate(ctx_.get(), out.ej0, &n, kZeros, 16) == 1 &&
-             EVP_EncryptUpdate(ctx_.get(), out.ks, &n, kZeros, SC_KS_BYTES) == 1;
+             EVP_EncryptUpdate(ctx_.get(), out.ks, &n, kZeros, int(out.len)) == 1;
     } else {
         std::memset(out.ej0, 0, sizeof out.ej0);
-        ok = EVP_EncryptUpdate(ctx_.get(), out.ks, &n, kZeros, SC_KS_BYTES) == 1;
+        ok = EVP_EncryptUpdate(ctx_.get(), out.ks, &n, kZeros, int(out.len)) == 1;
     }
     if (!ok) throw std::runtime_error("OpenSSL AES-CTR failed");
 }

@@ -16,10 +16,11 @@ namespace swiftcall::datapath {
 class KeystreamMaker {
   public:
     explicit KeystreamMaker(const SrtpMaster& m);
-    // Fills out.index/ej0/ks for one packet index (not owner/seq, which the
-    // slot writer sets). Not thread-safe:
+    // Fills out.index/len/ej0/ks for one packet index: `len` keystream
+    // bytes, rounded up to whole blocks and capped at SC_KS_BYTES (not
+    // owner/seq, which the slot writer sets). Not thread-safe:
     // it reuses one cipher context (callers serialise refills anyway).
-    void fill(uint32_t ssrc, uint64_t index, sc_keystream& out);
+    void fill(uint32_t ssrc, uint64_t index, sc_keystream& out, uint32_t len = SC_KS_BYTES);
 
   private:
     SrtpProfileInfo info_;

@@ -240,11 +240,11 @@ TEST_CASE("keystream slots: a slot being written or made for an earlier key is n
     KeystreamSlots slots;
     lab().drain();
 
-    auto send = [&](uint16_t seq) {
+    auto send = [&](uint16_t seq, size_t payload = 1100) {
         RtpSpec spec;
         spec.ssrc = ssrc;
         spec.seq = seq;
-        spec.payload = 1100;
+        spec.payload = payload;
         const auto rtp = rtp_packet(spec);
         REQUIRE(test_run(frame(publisher.protect(rtp))).verdict == 0);
         auto clones = capture_clones();
@@ -276,5 +276,16 @@ TEST_CASE("keystream slots: a slot being written or made for an earlier key is n
     send(14);
     send(15);
     CHECK(d.leg_counters(l.id).keystream_hits == 3);
+
+    // Refills sized to the largest packet so far (a 200 B one): a 1100 B
+    // payload finds its slot too short and runs AES in BPF instead.
+    REQUIRE(d.refill_keystreams(kPublisher, ssrc, 2, 200) == 2);  // 16 and 17
+    auto* short_slot = slots.find(16);
+    REQUIRE(short_slot);
+    CHECK(short_slot->len == 224);  // 200 + one block of margin, whole blocks
+    send(16);
+    CHECK(d.leg_counters(l.id).keystream_hits == 3);
+    send(17, 100);  // fits the short slot
+    CHECK(d.leg_counters(l.id).keystream_hits == 4);
     d.remove_leg(l.id);
 }
