@@ -30,23 +30,29 @@ type config struct {
 }
 
 type stepResult struct {
-	Mode             string  `json:"mode"`
-	N                int     `json:"n"`
-	JoinSeconds      float64 `json:"join_s"`
-	WindowSeconds    float64 `json:"window_s"`
-	PubPPS           float64 `json:"pub_pps"`
-	PubKbps          float64 `json:"pub_kbps"`
-	Sent             uint64  `json:"sent"`
-	Expected         uint64  `json:"expected"`
-	Delivered        uint64  `json:"delivered"`
-	DeliveredRatio   float64 `json:"delivered_ratio"`
-	Loss             float64 `json:"loss"`
-	SeqGaps          uint64  `json:"seq_gaps"`
-	SeqDups          uint64  `json:"seq_dups"`
-	SeqReuse         uint64  `json:"seq_reuse"`
-	Copies           uint64  `json:"copies"`
-	CopiesRatio      float64 `json:"copies_ratio"` // extra copies / expected
-	SubsSilent       int     `json:"subs_silent"`
+	Mode           string  `json:"mode"`
+	N              int     `json:"n"`
+	JoinSeconds    float64 `json:"join_s"`
+	WindowSeconds  float64 `json:"window_s"`
+	PubPPS         float64 `json:"pub_pps"`
+	PubKbps        float64 `json:"pub_kbps"`
+	Sent           uint64  `json:"sent"`
+	Expected       uint64  `json:"expected"`
+	Delivered      uint64  `json:"delivered"`
+	DeliveredRatio float64 `json:"delivered_ratio"`
+	Loss           float64 `json:"loss"`
+	SeqGaps        uint64  `json:"seq_gaps"`
+	SeqDups        uint64  `json:"seq_dups"`
+	SeqReuse       uint64  `json:"seq_reuse"`
+	Copies         uint64  `json:"copies"`
+	CopiesRatio    float64 `json:"copies_ratio"` // extra copies / expected
+	SubsSilent     int     `json:"subs_silent"`
+	// Per-subscriber spread: a shortfall with no sequence gaps is either
+	// every subscriber a little short (late reads) or a few missing a long
+	// stretch (a stalled leg: jumps of >= 1000 numbers are not counted as
+	// gaps). Subscribers below 99 % of what was sent, and the lowest ratio.
+	SubsShort        int     `json:"subs_short"`
+	SubMinRatio      float64 `json:"sub_min_ratio"`
 	TracksPerSub     float64 `json:"tracks_per_sub"`
 	LatP50Us         float64 `json:"lat_p50_us"`
 	LatP99Us         float64 `json:"lat_p99_us"`
@@ -297,6 +303,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	r.PubPPS = float64(pubAll1-pubAll0) / el
 	r.PubKbps = float64(pubBytes1-pubBytes0) * 8 / el / 1000
 	b.mu.Lock()
+	first := true
 	for _, s := range b.subs {
 		r.Delivered += atomic.LoadUint64(&s.st.recvWin[slot])
 		r.SeqGaps += atomic.LoadUint64(&s.st.gaps[slot])
@@ -305,6 +312,18 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		r.Copies += atomic.LoadUint64(&s.st.copies[slot])
 		if atomic.LoadInt64(&s.st.firstAt) == 0 {
 			r.SubsSilent++
+		}
+		if r.Sent > 0 {
+			got := float64(atomic.LoadUint64(&s.st.recvWin[slot])) / float64(r.Sent)
+			if got < 0.99 {
+				r.SubsShort++
+				fmt.Fprintf(os.Stderr, "%s N=%d: subscriber handle %d got %.4f of the window's packets\n",
+					b.cfg.label, n, s.handle.id, got)
+			}
+			if first || got < r.SubMinRatio {
+				r.SubMinRatio = got
+			}
+			first = false
 		}
 		r.TracksPerSub += float64(atomic.LoadInt32(&s.tracks)) / float64(len(b.subs))
 	}
