@@ -318,12 +318,12 @@ __attribute__((noinline)) int sc_forward_leg(struct __sk_buff *skb, __u32 leg_id
         goto error;
     s->clones++;
     sc_count(SC_R_CLONES);
-    sc_leg_account(leg_id, srtp_len, 0, ks != 0, s->in_index);
+    sc_leg_account(leg->stats_id, srtp_len, 0, ks != 0, s->in_index);
     return 0;
 error:
     s->leg_errors++;
     sc_count(SC_R_LEG_ERROR);
-    sc_leg_account(leg_id, 0, 1, 0, 0);
+    sc_leg_account(leg->stats_id, 0, 1, 0, 0);
     return -1;
 }
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The program's maps. Configuration maps are BPF_F_NO_PREALLOC hashes: an
- * update from user space swaps in a new element and frees the old one after
- * an RCU grace period, so a running program sees the old or the new value,
- * never a half-written one. */
+/* The program's maps. Configuration hashes are BPF_F_NO_PREALLOC. Since
+ * Linux 6.1 a hash element that an update replaces (or a delete frees) can
+ * be reused for another key while a run still reads it, so user space never
+ * replaces a value the program may hold across a clone: legs are immutable
+ * (new kernel id per change, old one deleted after a grace period), leg
+ * lists live in an array slot per stream. Flow and stream config values
+ * change only when a publisher (re)keys; a run that reads a reused one
+ * fails verification or finds a list slot of another stream, and declines
+ * or clones nothing. */
 #ifndef SC_MAPS_BPF_H
 #define SC_MAPS_BPF_H
 
@@ -32,11 +37,11 @@ struct {
     __type(value, struct sc_stream_state);
 } sc_stream_states SEC(".maps");
 
+/* Indexed by sc_stream_config.legs_slot - 1; see sc_stream_legs. */
 struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, SC_MAX_STREAMS);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
-    __type(key, struct sc_stream_key);
+    __type(key, __u32);
     __type(value, struct sc_stream_legs);
 } sc_stream_legs_map SEC(".maps");
 

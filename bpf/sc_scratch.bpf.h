@@ -35,6 +35,7 @@ struct sc_scratch {
     __u32 clones;
     __u32 leg_errors;
     __u32 modified; /* the frame was rewritten: restore it even if no clone left */
+    __u32 busy;     /* a run holds this scratch (see swiftcall_ingress) */
 };
 
 struct {

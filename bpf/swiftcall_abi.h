@@ -67,6 +67,7 @@ enum sc_reason {
     SC_R_CLONES,     /* clones sent */
     SC_R_RESTORE_FAILED,
     SC_R_KS_RACE, /* a keystream slot was rewritten while in use: clone dropped */
+    SC_R_REENTERED, /* a run started while another held this CPU's scratch: passed up */
     SC_R_MAX,
 };
 
@@ -114,7 +115,7 @@ struct sc_stream_key {
 struct sc_stream_config {
     struct sc_srtp_key in; /* inbound (publisher) key */
     __u32 roc_init;         /* ROC to assume for the first packet */
-    __u32 pad0;
+    __u32 legs_slot;        /* sc_stream_legs_map index + 1 (0: no list yet) */
 };
 
 /* Mutable receive state of one stream, written only by the program once
@@ -136,8 +137,17 @@ struct sc_stream_state {
     __u64 declined;
 };
 
-/* The list of legs a stream fans out to; replaced whole (atomically). */
+/* The list of legs a stream fans out to: an array slot owned by one stream
+ * for its whole life, rewritten in place. A run that reads it while user
+ * space rewrites it can see old and new ids mixed, but only ever legs of
+ * this stream (each clone is then right for its leg); the stream key in the
+ * slot lets the program refuse a slot that is not its stream's. Hash map
+ * values are not safe for this: since Linux 6.1 a replaced element of a
+ * hash map can be reused for another key at once (SLAB_TYPESAFE_BY_RCU),
+ * while a run still reads it. */
 struct sc_stream_legs {
+    __u32 publisher_id;
+    __u32 ssrc;
     __u32 count;
     __u32 pad0;
     __u32 leg_id[SC_MAX_LEGS];
@@ -170,7 +180,11 @@ struct sc_leg {
      * keystream made for the new one, nor the other way round. */
     __u32 ks_ring;
     __u32 ks_owner;
-    __u32 pad1;
+    /* The caller's leg id, which keys sc_leg_stats_map. sc_legs values are
+     * never replaced: each change is a new element under a new kernel id,
+     * and the old one is deleted only after an RCU grace period that
+     * follows the lists' switch to the new id (see sc_stream_legs). */
+    __u32 stats_id;
     struct sc_srtp_key out;
 };
 
@@ -226,7 +240,7 @@ static_assert(sizeof(struct sc_stream_key) == 8, "ABI: sc_stream_key");
 static_assert(sizeof(struct sc_stream_config) == sizeof(struct sc_srtp_key) + 8,
               "ABI: sc_stream_config");
 static_assert(sizeof(struct sc_stream_state) == 24 + 8 * SC_FWD_WINDOW_BITS + 24, "ABI: sc_stream_state");
-static_assert(sizeof(struct sc_stream_legs) == 8 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
+static_assert(sizeof(struct sc_stream_legs) == 16 + 4 * SC_MAX_LEGS, "ABI: sc_stream_legs");
 static_assert(sizeof(struct sc_leg) == 104 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
 static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");
 static_assert(sizeof(struct sc_keystream) == 40 + SC_KS_BYTES, "ABI: sc_keystream");

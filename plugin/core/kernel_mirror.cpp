@@ -631,7 +631,7 @@ api::Json KernelMirror::describe() {
         "decline_auth",        "decline_replay",     "decline_profile",
         "decline_ip_options",  "leg_disabled",       "leg_missing",
         "leg_error",           "forwarded",          "clones",
-        "restore_failed",      "keystream_race"};
+        "restore_failed",      "keystream_race",     "reentered"};
     api::Json reasons = api::Json::object();
     auto counters = datapath_->reason_counters();
     for (int i = 0; i < SC_R_MAX; i++)

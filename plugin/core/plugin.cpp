@@ -530,6 +530,14 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
                 item.set("mid", s->media.mid).set("codec", s->media.codec);
                 item.set("packets_in", s->packets_in).set("bytes_in", s->bytes_in);
                 item.set("subscribers", static_cast<uint64_t>(s->subscribers.size()));
+                if (s->kernel_publisher_id) {
+                    // How user space numbers the wire packets; the kernel's
+                    // own count is in the admin "datapath" request. A leg's
+                    // out index is the kernel's in index + index_delta.
+                    item.set_bool("wire_known", s->wire_known);
+                    item.set("wire_seq_shift", static_cast<uint64_t>(s->wire_seq_shift.load()));
+                    item.set("in_index_highest", s->in_index.highest());
+                }
                 streams.append(item);
             }
         }
@@ -552,6 +560,8 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
                 if (s->kernel.first_index != room::KernelLegState::kNone)
                     item.set("kernel_first_index", s->kernel.first_index);
                 item.set("last_in_index", s->kernel.last_in_index);
+                item.set("last_out_index", s->kernel.last_out_index);
+                item.set("index_delta", s->kernel.index_delta);
             }
             item.set("packets_out", s->packets_out).set("bytes_out", s->bytes_out);
             streams.append(item);

@@ -119,6 +119,17 @@ struct KernelDatapath::Impl {
     };
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
     std::map<uint32_t, LegKeys> leg_keys;
+    // Caller's leg id -> the kernel id of its current (immutable) sc_legs
+    // value, and whether it is enabled (see sc_leg.stats_id).
+    struct KernelLeg {
+        uint32_t kernel_id;
+        sc_leg value;
+    };
+    std::map<uint32_t, KernelLeg> legs;
+    uint32_t last_kernel_id = 0;
+    // Each stream's slot in sc_stream_legs_map (index + 1).
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> stream_slots;
+    std::vector<uint32_t> free_stream_slots;
     // sc_keystreams, mapped shared: keystreams are written in place.
     sc_keystream* ks_slots = nullptr;
     size_t ks_bytes = 0;
@@ -201,6 +212,7 @@ std::unique_ptr<KernelDatapath> KernelDatapath::open(const OpenOptions& options)
     if (slots == MAP_FAILED) throw DatapathError(errstr("mmap keystream map", errno));
     impl->ks_slots = static_cast<sc_keystream*>(slots);
     for (uint32_t r = SC_KS_RINGS; r >= 1; --r) impl->free_rings.push_back(r);
+    for (uint32_t slot = SC_MAX_STREAMS; slot >= 1; --slot) impl->free_stream_slots.push_back(slot);
     return std::unique_ptr<KernelDatapath>(new KernelDatapath(std::move(impl)));
 }
 
@@ -264,9 +276,20 @@ void KernelDatapath::remove_flow(const UdpTuple& ingress) {
 void KernelDatapath::set_stream(uint32_t publisher_id, uint32_t ssrc, const SrtpMaster& in,
                                 uint32_t roc_init) {
     const auto k = stream_key(publisher_id, ssrc);
+    auto& slot = impl_->stream_slots[{publisher_id, ssrc}];
+    if (!slot) {
+        if (impl_->free_stream_slots.empty()) {
+            impl_->stream_slots.erase({publisher_id, ssrc});
+            throw DatapathError("too many streams");
+        }
+        slot = impl_->free_stream_slots.back();
+        impl_->free_stream_slots.pop_back();
+        push_legs(publisher_id, ssrc);  // the slot names its stream before use
+    }
     auto cfg = std::make_unique<sc_stream_config>();
     cfg->in = make_kernel_key(in);
     cfg->roc_init = roc_init;
+    cfg->legs_slot = slot;
     auto state = std::make_unique<sc_stream_state>();
     // NOEXIST: re-keying must not reset the replay window.
     bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k, state.get(),
@@ -279,23 +302,71 @@ void KernelDatapath::set_stream(uint32_t publisher_id, uint32_t ssrc, const Srtp
 void KernelDatapath::remove_stream(uint32_t publisher_id, uint32_t ssrc) {
     const auto k = stream_key(publisher_id, ssrc);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_configs), &k);
-    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_stream_states), &k);
     impl_->stream_legs.erase({publisher_id, ssrc});
     impl_->stream_max_packet.erase({publisher_id, ssrc});
+    auto slot = impl_->stream_slots.find({publisher_id, ssrc});
+    if (slot != impl_->stream_slots.end()) {
+        const uint32_t index = slot->second - 1;
+        auto empty = std::make_unique<sc_stream_legs>();
+        bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &index, empty.get(),
+                            BPF_ANY);
+        // A run may still hold the old config, hence this slot: hand the slot
+        // to another stream only after every such run has finished.
+        synchronize();
+        impl_->free_stream_slots.push_back(slot->second);
+        impl_->stream_slots.erase(slot);
+    }
+}
+
+// Writes the stream's slot: its callers' legs, by their current kernel ids.
+void KernelDatapath::push_legs(uint32_t publisher_id, uint32_t ssrc) {
+    auto slot = impl_->stream_slots.find({publisher_id, ssrc});
+    if (slot == impl_->stream_slots.end()) return;  // no stream yet: set_stream pushes
+    auto v = std::make_unique<sc_stream_legs>();
+    v->publisher_id = publisher_id;
+    v->ssrc = ssrc;
+    if (auto list = impl_->stream_legs.find({publisher_id, ssrc}); list != impl_->stream_legs.end())
+        for (uint32_t leg : list->second)
+            if (auto it = impl_->legs.find(leg); it != impl_->legs.end())
+                v->leg_id[v->count++] = it->second.kernel_id;
+    const uint32_t index = slot->second - 1;
+    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &index, v.get(),
+                              BPF_ANY),
+          "set stream legs");
 }
 
 void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
                                      const std::vector<uint32_t>& legs) {
     if (legs.size() > SC_MAX_LEGS) throw DatapathError("too many legs for one stream");
-    const auto k = stream_key(publisher_id, ssrc);
-    auto v = std::make_unique<sc_stream_legs>();
-    v->count = static_cast<uint32_t>(legs.size());
-    std::copy(legs.begin(), legs.end(), v->leg_id);
-    check(
-        bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_stream_legs_map), &k, v.get(), BPF_ANY),
-        "set stream legs");
     impl_->stream_legs[{publisher_id, ssrc}] = legs;
+    push_legs(publisher_id, ssrc);
+}
+
+// Puts `value` in under a new kernel id, moves every list to it, and deletes
+// the previous value once no run can hold it (the sc_legs invariant).
+void KernelDatapath::replace_leg(uint32_t leg_id, const sc_leg& value) {
+    auto v = std::make_unique<sc_leg>(value);
+    v->stats_id = leg_id;
+    uint32_t kernel_id = ++impl_->last_kernel_id;
+    if (kernel_id == 0) kernel_id = ++impl_->last_kernel_id;
+    check(
+        bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &kernel_id, v.get(), BPF_NOEXIST),
+        "set leg");
+    auto previous = impl_->legs.find(leg_id);
+    const uint32_t old_id = previous != impl_->legs.end() ? previous->second.kernel_id : 0;
+    impl_->legs[leg_id] = {kernel_id, *v};
+    if (!old_id) {
+        for (const auto& [key, list] : impl_->stream_legs)
+            if (std::find(list.begin(), list.end(), leg_id) != list.end())
+                push_legs(key.first, key.second);
+        return;
+    }
+    for (const auto& [key, list] : impl_->stream_legs)
+        if (std::find(list.begin(), list.end(), leg_id) != list.end())
+            push_legs(key.first, key.second);
+    synchronize();
+    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &old_id);
 }
 
 void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
@@ -327,17 +398,15 @@ void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
                                             zero.data(), BPF_NOEXIST);
         if (err && errno != EEXIST) check(err, "create leg stats");
     }
-    check(bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id, v.get(), BPF_ANY),
-          "set leg");
+    replace_leg(leg_id, *v);
 }
 
 void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
-    auto v = std::make_unique<sc_leg>();
-    const int fd = impl_->fd(impl_->skel->maps.sc_legs);
-    check(bpf_map_lookup_elem(fd, &leg_id, v.get()), "look up leg");
-    v->enabled = enabled ? 1 : 0;
-    check(bpf_map_update_elem(fd, &leg_id, v.get(), BPF_EXIST), "update leg");
-    if (!enabled) synchronize();
+    auto it = impl_->legs.find(leg_id);
+    if (it == impl_->legs.end()) throw DatapathError("look up leg: no such leg");
+    sc_leg value = it->second.value;
+    value.enabled = enabled ? 1 : 0;
+    replace_leg(leg_id, value);  // waits a grace period: no clone after return
 }
 
 void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count) {
@@ -387,8 +456,16 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
 }
 
 void KernelDatapath::remove_leg(uint32_t leg_id) {
-    bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &leg_id);
-    synchronize();  // no program run holds the leg (or its ring) any more
+    auto current = impl_->legs.find(leg_id);
+    const uint32_t kernel_id = current != impl_->legs.end() ? current->second.kernel_id : 0;
+    if (current != impl_->legs.end()) impl_->legs.erase(current);
+    // Out of every list (the caller may not have removed it yet), then a
+    // grace period: no program run holds the leg (or its ring) any more.
+    for (const auto& [key, list] : impl_->stream_legs)
+        if (std::find(list.begin(), list.end(), leg_id) != list.end())
+            push_legs(key.first, key.second);
+    synchronize();
+    if (kernel_id) bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &kernel_id);
     auto keys = impl_->leg_keys.find(leg_id);
     if (keys != impl_->leg_keys.end()) {
         if (keys->second.ring) impl_->free_rings.push_back(keys->second.ring);

@@ -139,6 +139,8 @@ class KernelDatapath {
   private:
     struct Impl;
     explicit KernelDatapath(std::unique_ptr<Impl> impl);
+    void push_legs(uint32_t publisher_id, uint32_t ssrc);
+    void replace_leg(uint32_t leg_id, const sc_leg& value);
     std::unique_ptr<Impl> impl_;
 };
 

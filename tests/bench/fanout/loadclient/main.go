@@ -317,8 +317,11 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 			got := float64(atomic.LoadUint64(&s.st.recvWin[slot])) / float64(r.Sent)
 			if got < 0.99 {
 				r.SubsShort++
-				fmt.Fprintf(os.Stderr, "%s N=%d: subscriber handle %d got %.4f of the window's packets\n",
-					b.cfg.label, n, s.handle.id, got)
+				fmt.Fprintf(os.Stderr, "%s N=%d: subscriber handle %d got %.4f of the window's packets"+
+					" (audio %d packets, seq %d..%d; video %d packets, seq %d..%d)\n",
+					b.cfg.label, n, s.handle.id, got,
+					atomic.LoadUint64(&s.kindPackets[0]), atomic.LoadInt32(&s.kindFirst[0]), atomic.LoadInt32(&s.kindLast[0]),
+					atomic.LoadUint64(&s.kindPackets[1]), atomic.LoadInt32(&s.kindFirst[1]), atomic.LoadInt32(&s.kindLast[1]))
 			}
 			if first || got < r.SubMinRatio {
 				r.SubMinRatio = got

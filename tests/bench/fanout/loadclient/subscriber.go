@@ -27,10 +27,19 @@ type subscriber struct {
 	handle *janusHandle
 	st     subStats
 	tracks int32 // remote tracks (one per SSRC) pion reported
+	// Per kind (0 audio, 1 video), for the report of a short subscriber:
+	// packets, first and highest sequence number pion handed us.
+	kindPackets [2]uint64
+	kindFirst   [2]int32
+	kindLast    [2]int32
 }
 
 func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *int32, hist *latencyHist) {
 	isVP8 := strings.EqualFold(t.Codec().MimeType, webrtc.MimeTypeVP8)
+	kind := 0
+	if t.Kind() == webrtc.RTPCodecTypeVideo {
+		kind = 1
+	}
 	var last uint16
 	have := false
 	// SRTP replay protection is off in this client (main.go), so a packet
@@ -64,6 +73,10 @@ func (s *subscriber) onTrack(t *webrtc.TrackRemote, table *sendTable, window *in
 		}
 		now := nowNs()
 		atomic.AddUint64(&s.st.recvAll, 1)
+		if atomic.AddUint64(&s.kindPackets[kind], 1) == 1 {
+			atomic.StoreInt32(&s.kindFirst[kind], int32(seq))
+		}
+		atomic.StoreInt32(&s.kindLast[kind], int32(seq))
 		atomic.CompareAndSwapInt64(&s.st.firstAt, 0, now)
 		media := payload
 		if isVP8 {
