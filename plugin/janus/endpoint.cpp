@@ -9,8 +9,16 @@ std::string Endpoint::to_string() const {
     char text[INET6_ADDRSTRLEN] = {0};
     if (family != AF_INET && family != AF_INET6) return "unknown";
     if (inet_ntop(family, addr.data(), text, sizeof text) == nullptr) return "unknown";
-    if (family == AF_INET6) return "[" + std::string(text) + "]:" + std::to_string(port);
-    return std::string(text) + ":" + std::to_string(port);
+    // Appended piecewise: GCC 12 at -O3 reports a false -Wrestrict on
+    // `"[" + std::string(...)` (GCC bug 105329), which -Werror would turn
+    // into a failed Release build.
+    std::string out;
+    if (family == AF_INET6) out += '[';
+    out += text;
+    if (family == AF_INET6) out += ']';
+    out += ':';
+    out += std::to_string(port);
+    return out;
 }
 
 }  // namespace swiftcall::janus

@@ -1,7 +1,9 @@
 // Katran-style fixture table: bad or foreign input on a publisher flow is
 // never cloned, and the original always goes up unchanged (TC_ACT_OK).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <functional>
+#include <iterator>
 #include <string>
 
 #include "srtp_peer.h"
@@ -140,14 +142,19 @@ TEST_CASE("oversized packets are declined, not cloned", "[bpf][fixtures]") {
 
 TEST_CASE("RTCP, STUN and DTLS on a publisher flow pass untouched", "[bpf][fixtures]") {
     Stream s;
-    std::vector<uint8_t> rtcp = {0x80, 200, 0, 6};  // SR header
-    rtcp.resize(28 + 14, 0x11);
+    // Built at full size and then filled: GCC 12 at -O3 reports a false
+    // -Warray-bounds on resize() of a vector made from a short list.
+    std::vector<uint8_t> rtcp(28 + 14, 0x11);
+    const uint8_t sr[] = {0x80, 200, 0, 6};  // SR header
+    std::copy(std::begin(sr), std::end(sr), rtcp.begin());
     expect({"RTCP SR", frame(rtcp), 0, 0, SC_R_PASS_RTCP});
-    std::vector<uint8_t> stun = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
-    stun.resize(20, 0x33);
+    std::vector<uint8_t> stun(20, 0x33);
+    const uint8_t binding[] = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
+    std::copy(std::begin(binding), std::end(binding), stun.begin());
     expect({"STUN binding request", frame(stun), 0, 0, SC_R_PASS_NOT_RTP});
-    std::vector<uint8_t> dtls = {0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20};
-    dtls.resize(15 + 20, 0x44);
+    std::vector<uint8_t> dtls(15 + 20, 0x44);
+    const uint8_t record[] = {0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20};
+    std::copy(std::begin(record), std::end(record), dtls.begin());
     expect({"DTLS handshake", frame(dtls), 0, 0, SC_R_PASS_NOT_RTP});
 }
 
