@@ -201,7 +201,9 @@ static __always_inline struct sc_keystream *sc_keystream_get(const struct sc_leg
     struct sc_keystream *ks;
     __u32 slot;
 
-    if (!leg->ks_ring || leg->ks_ring > SC_KS_RINGS || !leg->ks_owner)
+    /* The map is sized at load (keystream_legs); a slot past its end is
+     * simply not found. */
+    if (!leg->ks_ring || leg->ks_ring > SC_KS_RINGS_MAX || !leg->ks_owner)
         return 0;
     slot = (leg->ks_ring - 1) * SC_KS_SLOTS + (__u32)(index % SC_KS_SLOTS);
     ks = bpf_map_lookup_elem(&sc_keystreams, &slot);

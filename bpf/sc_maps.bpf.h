@@ -56,7 +56,7 @@ struct {
 /* Written in place by user space through mmap (see sc_keystream). */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, SC_KS_RINGS * SC_KS_SLOTS);
+    __uint(max_entries, SC_KS_RINGS * SC_KS_SLOTS); /* resized before load */
     __uint(map_flags, BPF_F_MMAPABLE);
     __type(key, __u32);
     __type(value, struct sc_keystream);

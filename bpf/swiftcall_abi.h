@@ -202,8 +202,9 @@ struct sc_leg {
  * before and after using a slot and discards the clone if it changed. */
 #define SC_PT_REWRITE 0x80 /* sc_leg.payload_type: rewrite to the low 7 bits */
 
-#define SC_KS_SLOTS 64  /* per leg; user space fills at most half ahead */
-#define SC_KS_RINGS 512 /* legs with a keystream ring (others: AES in BPF) */
+#define SC_KS_SLOTS 64       /* per leg; user space fills at most half ahead */
+#define SC_KS_RINGS_MAX 4096 /* rings the map may have (sized at load) */
+#define SC_KS_RINGS 512      /* default: legs with a ring (others: AES in BPF) */
 #define SC_KS_BYTES 1408 /* 88 blocks >= SC_MAX_SRTP */
 
 struct sc_keystream {

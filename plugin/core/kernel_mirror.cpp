@@ -44,7 +44,8 @@ const janus::LegTransport::Medium* medium_at(const janus::LegTransport& t, int m
 
 }  // namespace
 
-KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities) {
+KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
+                           uint32_t keystream_legs) {
     if (mode == DatapathMode::user) {
         unavailable_reason_ = "datapath = \"user\" in the jcfg";
         return;
@@ -59,7 +60,9 @@ KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabiliti
         return;
     }
     try {
-        datapath_ = datapath::KernelDatapath::open();
+        datapath::OpenOptions options;
+        options.keystream_legs = keystream_legs;
+        datapath_ = datapath::KernelDatapath::open(options);
     } catch (const std::exception& e) {
         unavailable_reason_ = std::string("kernel datapath failed to load: ") + e.what();
     }

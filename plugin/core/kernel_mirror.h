@@ -35,7 +35,8 @@ namespace swiftcall::core {
 
 class KernelMirror : public KernelForwardQuery {
   public:
-    KernelMirror(DatapathMode mode, const CapabilityReport& capabilities);
+    KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
+                 uint32_t keystream_legs = 512);
     ~KernelMirror() override;
 
     bool available() const { return datapath_ != nullptr; }

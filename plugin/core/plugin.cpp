@@ -77,7 +77,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     gateway_ = gateway;
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
-    mirror_ = std::make_unique<KernelMirror>(config_.datapath, capabilities_);
+    mirror_ =
+        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.keystream_legs);
     // Event handlers learn every move of a leg between kernel and user path.
     mirror_->on_path_change([this](const KernelMirror::PathChange& change) {
         api::Json info = api::Json::object();

@@ -7,8 +7,8 @@
 namespace swiftcall::core {
 namespace {
 
-const std::set<std::string> kAudioCodecs{"opus", "multiopus", "pcmu", "pcma", "g722", "isac16",
-                                          "isac32"};
+const std::set<std::string> kAudioCodecs{"opus", "multiopus", "pcmu",  "pcma",
+                                         "g722", "isac16",    "isac32"};
 const std::set<std::string> kVideoCodecs{"vp8", "vp9", "h264", "av1", "h265"};
 
 bool parse_bool(const std::string& option, const std::string& value) {
@@ -34,30 +34,42 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
     if (room.id == 0) throw ConfigError("invalid room id in category '" + category + "'");
     for (const auto& [key, value] : items) {
         const std::string option = category + "." + key;
-        if (key == "description") room.description = value;
-        else if (key == "is_private") room.is_private = parse_bool(option, value);
-        else if (key == "secret") room.secret = value;
-        else if (key == "pin") room.pin = value;
-        else if (key == "require_pvtid") room.require_pvtid = parse_bool(option, value);
-        else if (key == "publishers") room.max_publishers = static_cast<int>(parse_uint(option, value, 1000));
-        else if (key == "bitrate") room.bitrate = static_cast<uint32_t>(parse_uint(option, value, 1u << 31));
-        else if (key == "fir_freq") room.fir_freq = static_cast<uint32_t>(parse_uint(option, value, 3600));
-        else if (key == "audiocodec") room.audiocodecs = parse_codec_list(option, value, false);
-        else if (key == "videocodec") room.videocodecs = parse_codec_list(option, value, true);
-        else if (key == "notify_joining") room.notify_joining = parse_bool(option, value);
+        if (key == "description")
+            room.description = value;
+        else if (key == "is_private")
+            room.is_private = parse_bool(option, value);
+        else if (key == "secret")
+            room.secret = value;
+        else if (key == "pin")
+            room.pin = value;
+        else if (key == "require_pvtid")
+            room.require_pvtid = parse_bool(option, value);
+        else if (key == "publishers")
+            room.max_publishers = static_cast<int>(parse_uint(option, value, 1000));
+        else if (key == "bitrate")
+            room.bitrate = static_cast<uint32_t>(parse_uint(option, value, 1u << 31));
+        else if (key == "fir_freq")
+            room.fir_freq = static_cast<uint32_t>(parse_uint(option, value, 3600));
+        else if (key == "audiocodec")
+            room.audiocodecs = parse_codec_list(option, value, false);
+        else if (key == "videocodec")
+            room.videocodecs = parse_codec_list(option, value, true);
+        else if (key == "notify_joining")
+            room.notify_joining = parse_bool(option, value);
         // Accepted for VideoRoom config compatibility, not acted on.
         else if (key == "record" || key == "rec_dir" || key == "bitrate_cap" ||
-                 key == "audiolevel_ext" || key == "audiolevel_event" ||
-                 key == "videoorient_ext" || key == "playoutdelay_ext" ||
-                 key == "transport_wide_cc_ext" || key == "lock_record" ||
-                 key == "opus_fec" || key == "opus_dtx" || key == "video_svc" ||
-                 key == "audio_active_packets" || key == "audio_level_average" ||
-                 key == "h264_profile" || key == "vp9_profile" || key == "allowed") {
+                 key == "audiolevel_ext" || key == "audiolevel_event" || key == "videoorient_ext" ||
+                 key == "playoutdelay_ext" || key == "transport_wide_cc_ext" ||
+                 key == "lock_record" || key == "opus_fec" || key == "opus_dtx" ||
+                 key == "video_svc" || key == "audio_active_packets" ||
+                 key == "audio_level_average" || key == "h264_profile" || key == "vp9_profile" ||
+                 key == "allowed") {
         } else {
             throw ConfigError("unknown option '" + option + "'");
         }
     }
-    if (room.max_publishers < 1) throw ConfigError("option '" + category + ".publishers' must be at least 1");
+    if (room.max_publishers < 1)
+        throw ConfigError("option '" + category + ".publishers' must be at least 1");
     room.permanent = true;
     return room;
 }
@@ -66,9 +78,12 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
 
 const char* to_string(DatapathMode mode) {
     switch (mode) {
-        case DatapathMode::automatic: return "auto";
-        case DatapathMode::kernel: return "kernel";
-        case DatapathMode::user: return "user";
+        case DatapathMode::automatic:
+            return "auto";
+        case DatapathMode::kernel:
+            return "kernel";
+        case DatapathMode::user:
+            return "user";
     }
     return "auto";
 }
@@ -102,15 +117,24 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
         if (name == "general") {
             for (const auto& [key, value] : items) {
                 const std::string option = "general." + key;
-                if (key == "videoroom_compat") config.videoroom_compat = parse_bool(option, value);
-                else if (key == "admin_key") config.admin_key = value;
-                else if (key == "events") config.notify_events = parse_bool(option, value);
+                if (key == "videoroom_compat")
+                    config.videoroom_compat = parse_bool(option, value);
+                else if (key == "admin_key")
+                    config.admin_key = value;
+                else if (key == "events")
+                    config.notify_events = parse_bool(option, value);
                 else if (key == "datapath") {
-                    if (value == "auto") config.datapath = DatapathMode::automatic;
-                    else if (value == "kernel") config.datapath = DatapathMode::kernel;
-                    else if (value == "user") config.datapath = DatapathMode::user;
-                    else throw ConfigError("invalid value '" + value + "' for option '" + option +
-                                           "' (expected auto, kernel or user)");
+                    if (value == "auto")
+                        config.datapath = DatapathMode::automatic;
+                    else if (value == "kernel")
+                        config.datapath = DatapathMode::kernel;
+                    else if (value == "user")
+                        config.datapath = DatapathMode::user;
+                    else
+                        throw ConfigError("invalid value '" + value + "' for option '" + option +
+                                          "' (expected auto, kernel or user)");
+                } else if (key == "keystream_legs") {
+                    config.keystream_legs = static_cast<uint32_t>(parse_uint(option, value, 4096));
                 } else if (key == "string_ids") {
                     if (parse_bool(option, value))
                         throw ConfigError("option '" + option + "': string ids are not supported");

@@ -18,14 +18,15 @@ struct PluginConfig {
     // Register as janus.plugin.videoroom so unmodified VideoRoom clients and
     // the stock demos work (the stock VideoRoom plugin must then be disabled).
     bool videoroom_compat = false;
-    std::string admin_key;          // required by "create" when set
+    std::string admin_key;  // required by "create" when set
     DatapathMode datapath = DatapathMode::automatic;
     bool notify_events = true;      // send events to Janus event handlers
+    uint32_t keystream_legs = 512;  // kernel legs with user-space keystreams
     std::vector<room::RoomSettings> rooms;
 };
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

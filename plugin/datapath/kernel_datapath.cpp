@@ -203,15 +203,19 @@ std::unique_ptr<KernelDatapath> KernelDatapath::open(const OpenOptions& options)
         const_cast<__u64*>(ro->sc_gcm_r8)[i] = ghash_reduction_table()[i];
     }
     ro->sc_bench_allow_replay = options.bench_allow_replay ? 1 : 0;
+    const uint32_t rings = std::min<uint32_t>(options.keystream_legs, SC_KS_RINGS_MAX);
+    // An array map needs one entry at least: 0 rings keeps one unused ring.
+    bpf_map__set_max_entries(impl->skel->maps.sc_keystreams, std::max(rings, 1u) * SC_KS_SLOTS);
     int rc = swiftcall_bpf__load(impl->skel);
     if (rc) throw DatapathError(errstr("load/verify BPF program", rc));
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    impl->ks_bytes = (sizeof(sc_keystream) * SC_KS_RINGS * SC_KS_SLOTS + page - 1) / page * page;
+    impl->ks_bytes =
+        (sizeof(sc_keystream) * std::max(rings, 1u) * SC_KS_SLOTS + page - 1) / page * page;
     void* slots = mmap(nullptr, impl->ks_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
                        bpf_map__fd(impl->skel->maps.sc_keystreams), 0);
     if (slots == MAP_FAILED) throw DatapathError(errstr("mmap keystream map", errno));
     impl->ks_slots = static_cast<sc_keystream*>(slots);
-    for (uint32_t r = SC_KS_RINGS; r >= 1; --r) impl->free_rings.push_back(r);
+    for (uint32_t r = rings; r >= 1; --r) impl->free_rings.push_back(r);
     for (uint32_t slot = SC_MAX_STREAMS; slot >= 1; --slot) impl->free_stream_slots.push_back(slot);
     return std::unique_ptr<KernelDatapath>(new KernelDatapath(std::move(impl)));
 }

@@ -75,6 +75,10 @@ struct OpenOptions {
     // Benchmarks only: the program accepts replayed packets, so that one
     // packet can be run repeatedly. Never set this in the plugin.
     bool bench_allow_replay = false;
+    // Legs that get a keystream ring (64 slots of 1.4 KB: 92 KB each, mapped
+    // when the program loads); other legs run AES in the program. 0..
+    // SC_KS_RINGS_MAX; 0 turns the user-space keystreams off.
+    uint32_t keystream_legs = SC_KS_RINGS;
 };
 
 class KernelDatapath {

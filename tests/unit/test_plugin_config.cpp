@@ -7,12 +7,17 @@ using namespace swiftcall::core;
 TEST_CASE("the sample's options parse into rooms and general settings") {
     auto config = parse_plugin_config({
         {"general", {{"videoroom_compat", "true"}, {"datapath", "user"}, {"admin_key", "k"}}},
-        {"room-1234", {{"description", "Demo Room"}, {"publishers", "6"}, {"bitrate", "128000"},
-                       {"videocodec", "vp8,h264"}, {"secret", "adminpwd"}}},
+        {"room-1234",
+         {{"description", "Demo Room"},
+          {"publishers", "6"},
+          {"bitrate", "128000"},
+          {"videocodec", "vp8,h264"},
+          {"secret", "adminpwd"}}},
     });
     CHECK(config.videoroom_compat);
     CHECK(config.datapath == DatapathMode::user);
     CHECK(config.admin_key == "k");
+    CHECK(config.keystream_legs == 512);  // the default
     REQUIRE(config.rooms.size() == 1);
     CHECK(config.rooms[0].id == 1234);
     CHECK(config.rooms[0].max_publishers == 6);
@@ -29,11 +34,18 @@ TEST_CASE("invalid values are rejected with the option's name") {
         }
         return std::string();
     };
-    CHECK_THAT(message_of({{"general", {{"datapath", "fast"}}}}), Catch::Contains("general.datapath"));
+    CHECK_THAT(message_of({{"general", {{"datapath", "fast"}}}}),
+               Catch::Contains("general.datapath"));
     CHECK_THAT(message_of({{"general", {{"videoroom_compat", "maybe"}}}}),
                Catch::Contains("general.videoroom_compat"));
     CHECK_THAT(message_of({{"general", {{"typo", "1"}}}}), Catch::Contains("general.typo"));
-    CHECK_THAT(message_of({{"room-12", {{"publishers", "many"}}}}), Catch::Contains("room-12.publishers"));
+    CHECK_THAT(message_of({{"general", {{"keystream_legs", "5000"}}}}),
+               Catch::Contains("general.keystream_legs"));
+    CHECK_THAT(message_of({{"general", {{"keystream_legs", "-1"}}}}),
+               Catch::Contains("general.keystream_legs"));
+    CHECK(parse_plugin_config({{"general", {{"keystream_legs", "0"}}}}).keystream_legs == 0);
+    CHECK_THAT(message_of({{"room-12", {{"publishers", "many"}}}}),
+               Catch::Contains("room-12.publishers"));
     CHECK_THAT(message_of({{"room-12", {{"videocodec", "vp8,mpeg2"}}}}), Catch::Contains("mpeg2"));
     CHECK_THAT(message_of({{"room-abc", {}}}), Catch::Contains("room-abc"));
     CHECK_THAT(message_of({{"room-0", {}}}), Catch::Contains("room-0"));
