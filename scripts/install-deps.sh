@@ -22,8 +22,11 @@ packages=(
     iproute2 curl procps
     # real WebRTC clients: aiortc (Debian's /usr/bin/python3), Chromium + playwright-core
     python3 python3-aiortc python3-av python3-numpy chromium
-    # benchmark client: pion/webrtc v3 built offline in GOPATH mode
+    # benchmark client: pion/webrtc v3 built offline in GOPATH mode; the
+    # fan-out bench's clip (GStreamer vp8enc/opusenc) and plots (the bench
+    # smoke test runs in ctest)
     golang-go golang-github-pion-webrtc.v3-dev
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good python3-matplotlib
 )
 
 [ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
