@@ -120,7 +120,8 @@ struct KernelDatapath::Impl {
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
     std::map<uint32_t, LegKeys> leg_keys;
     // Caller's leg id -> the kernel id of its current (immutable) sc_legs
-    // value, and whether it is enabled (see sc_leg.stats_id).
+    // value and a copy of that value, which set_leg_enabled starts from
+    // (see sc_leg.stats_id).
     struct KernelLeg {
         uint32_t kernel_id;
         sc_leg value;
@@ -360,15 +361,10 @@ void KernelDatapath::replace_leg(uint32_t leg_id, const sc_leg& value) {
     auto previous = impl_->legs.find(leg_id);
     const uint32_t old_id = previous != impl_->legs.end() ? previous->second.kernel_id : 0;
     impl_->legs[leg_id] = {kernel_id, *v};
-    if (!old_id) {
-        for (const auto& [key, list] : impl_->stream_legs)
-            if (std::find(list.begin(), list.end(), leg_id) != list.end())
-                push_legs(key.first, key.second);
-        return;
-    }
     for (const auto& [key, list] : impl_->stream_legs)
         if (std::find(list.begin(), list.end(), leg_id) != list.end())
             push_legs(key.first, key.second);
+    if (!old_id) return;
     synchronize();
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &old_id);
 }
