@@ -109,24 +109,18 @@ struct KernelDatapath::Impl {
     swiftcall_bpf* skel = nullptr;
     std::map<std::string, int> links;  // ifname -> tcx link fd (or -1: clsact)
     std::map<std::string, unsigned> clsact;
-    struct LegKeys {
-        uint32_t ssrc;
-        uint64_t index_delta;
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
+    // Per caller leg id: the kernel id of its current (immutable) sc_legs
+    // value (see sc_leg.stats_id) and a copy of that value, which
+    // set_leg_enabled starts from and whose ssrc, index_delta, ks_ring and
+    // ks_owner the keystream writer uses; the keystream maker of its key.
+    struct Leg {
+        uint32_t kernel_id = 0;
+        sc_leg value{};
         std::unique_ptr<KeystreamMaker> maker;
         std::optional<uint64_t> prefilled_to;  // highest out index prefilled
-        uint32_t ring = 0;                     // keystream ring, 1-based; 0: none
-        uint32_t owner = 0;                    // sc_leg.ks_owner of this key
     };
-    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> stream_legs;
-    std::map<uint32_t, LegKeys> leg_keys;
-    // Caller's leg id -> the kernel id of its current (immutable) sc_legs
-    // value and a copy of that value, which set_leg_enabled starts from
-    // (see sc_leg.stats_id).
-    struct KernelLeg {
-        uint32_t kernel_id;
-        sc_leg value;
-    };
-    std::map<uint32_t, KernelLeg> legs;
+    std::map<uint32_t, Leg> legs;
     uint32_t last_kernel_id = 0;
     // Each stream's slot in sc_stream_legs_map (index + 1).
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> stream_slots;
@@ -149,31 +143,29 @@ struct KernelDatapath::Impl {
     }
 
     // Seqlock writer (the program is the reader, sc_keystream_get): seq odd
-    // while the slot changes, so a run that overlaps the write drops its clone.
-    void write_slot(LegKeys& k, uint64_t index, uint32_t len = SC_KS_BYTES) {
-        sc_keystream& ks = slot(k.ring, index);
+    // while `write` changes the slot, so a run that overlaps it drops its clone.
+    template <class Write>
+    static void seqlocked(sc_keystream& ks, Write&& write) {
         std::atomic_ref<uint32_t> seq(ks.seq);
         const uint32_t even = seq.load(std::memory_order_relaxed) & ~1u;
         seq.store(even + 1, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_release);
-        k.maker->fill(k.ssrc, index, ks, len);
-        ks.owner = k.owner;
+        write(ks);
         std::atomic_thread_fence(std::memory_order_release);
         seq.store(even + 2, std::memory_order_relaxed);
     }
 
+    void write_slot(Leg& l, uint64_t index, uint32_t len = SC_KS_BYTES) {
+        seqlocked(slot(l.value.ks_ring, index), [&](sc_keystream& ks) {
+            l.maker->fill(l.value.ssrc, index, ks, len);
+            ks.owner = l.value.ks_owner;
+        });
+    }
+
     // A ring handed to a new leg starts with no slot any owner accepts.
     void clear_ring(uint32_t ring) {
-        for (uint32_t i = 0; i < SC_KS_SLOTS; ++i) {
-            sc_keystream& ks = ks_slots[(ring - 1) * SC_KS_SLOTS + i];
-            std::atomic_ref<uint32_t> seq(ks.seq);
-            const uint32_t even = seq.load(std::memory_order_relaxed) & ~1u;
-            seq.store(even + 1, std::memory_order_relaxed);
-            std::atomic_thread_fence(std::memory_order_release);
-            ks.owner = 0;
-            std::atomic_thread_fence(std::memory_order_release);
-            seq.store(even + 2, std::memory_order_relaxed);
-        }
+        for (uint32_t i = 0; i < SC_KS_SLOTS; ++i)
+            seqlocked(slot(ring, i), [](sc_keystream& ks) { ks.owner = 0; });
     }
 
     ~Impl() {
@@ -348,6 +340,13 @@ void KernelDatapath::set_stream_legs(uint32_t publisher_id, uint32_t ssrc,
     push_legs(publisher_id, ssrc);
 }
 
+// Rewrites the slot of every stream whose list holds the caller's leg.
+void KernelDatapath::push_lists_with(uint32_t leg_id) {
+    for (const auto& [key, list] : impl_->stream_legs)
+        if (std::find(list.begin(), list.end(), leg_id) != list.end())
+            push_legs(key.first, key.second);
+}
+
 // Puts `value` in under a new kernel id, moves every list to it, and deletes
 // the previous value once no run can hold it (the sc_legs invariant).
 void KernelDatapath::replace_leg(uint32_t leg_id, const sc_leg& value) {
@@ -358,12 +357,11 @@ void KernelDatapath::replace_leg(uint32_t leg_id, const sc_leg& value) {
     check(
         bpf_map_update_elem(impl_->fd(impl_->skel->maps.sc_legs), &kernel_id, v.get(), BPF_NOEXIST),
         "set leg");
-    auto previous = impl_->legs.find(leg_id);
-    const uint32_t old_id = previous != impl_->legs.end() ? previous->second.kernel_id : 0;
-    impl_->legs[leg_id] = {kernel_id, *v};
-    for (const auto& [key, list] : impl_->stream_legs)
-        if (std::find(list.begin(), list.end(), leg_id) != list.end())
-            push_legs(key.first, key.second);
+    auto& entry = impl_->legs[leg_id];
+    const uint32_t old_id = entry.kernel_id;  // 0: a new leg
+    entry.kernel_id = kernel_id;
+    entry.value = *v;
+    push_lists_with(leg_id);
     if (!old_id) return;
     synchronize();
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &old_id);
@@ -373,22 +371,17 @@ void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
     auto v = std::make_unique<sc_leg>(make_leg_value(leg));
     // A fresh owner tag per key: slots written for an earlier key (or leg)
     // never match, even while a program run still holds the old leg value.
-    auto existing = impl_->leg_keys.find(leg_id);
-    uint32_t ring = existing != impl_->leg_keys.end() ? existing->second.ring : 0;
+    auto existing = impl_->legs.find(leg_id);
+    const bool new_leg = existing == impl_->legs.end();
+    uint32_t ring = new_leg ? 0 : existing->second.value.ks_ring;
     if (!ring && !impl_->free_rings.empty()) {
         ring = impl_->free_rings.back();
         impl_->free_rings.pop_back();
         impl_->clear_ring(ring);
     }
-    const uint32_t owner = ring ? impl_->next_owner() : 0;
     v->ks_ring = ring;
-    v->ks_owner = owner;
-    impl_->leg_keys[leg_id] = {leg.ssrc,
-                               leg.index_delta & 0xffffffffffffULL,
-                               std::make_unique<KeystreamMaker>(leg.out),
-                               std::nullopt,
-                               ring,
-                               owner};
+    v->ks_owner = ring ? impl_->next_owner() : 0;
+    auto maker = std::make_unique<KeystreamMaker>(leg.out);
     // Stats first (zeroed on every CPU, kept if the leg exists already): the
     // program only ever updates them.
     {
@@ -398,7 +391,15 @@ void KernelDatapath::set_leg(uint32_t leg_id, const LegParams& leg) {
                                             zero.data(), BPF_NOEXIST);
         if (err && errno != EEXIST) check(err, "create leg stats");
     }
-    replace_leg(leg_id, *v);
+    try {
+        replace_leg(leg_id, *v);
+    } catch (...) {
+        if (new_leg && ring) impl_->free_rings.push_back(ring);
+        throw;
+    }
+    auto& entry = impl_->legs.at(leg_id);
+    entry.maker = std::move(maker);
+    entry.prefilled_to.reset();
 }
 
 void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
@@ -410,9 +411,9 @@ void KernelDatapath::set_leg_enabled(uint32_t leg_id, bool enabled) {
 }
 
 void KernelDatapath::prefill_keystreams(uint32_t leg_id, uint64_t first_out_index, uint32_t count) {
-    auto it = impl_->leg_keys.find(leg_id);
-    if (it == impl_->leg_keys.end()) throw DatapathError("prefill: unknown leg");
-    if (!it->second.ring) return;  // all rings taken: the program runs AES
+    auto it = impl_->legs.find(leg_id);
+    if (it == impl_->legs.end()) throw DatapathError("prefill: unknown leg");
+    if (!it->second.value.ks_ring) return;  // all rings taken: the program runs AES
     if (count > SC_KS_SLOTS) count = SC_KS_SLOTS;
     for (uint32_t i = 0; i < count; ++i) {
         const uint64_t index = (first_out_index + i) & 0xffffffffffffULL;
@@ -439,10 +440,10 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
     ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS / 2);
     size_t n = 0;
     for (uint32_t leg_id : legs->second) {
-        auto it = impl_->leg_keys.find(leg_id);
-        if (it == impl_->leg_keys.end() || !it->second.ring) continue;
+        auto it = impl_->legs.find(leg_id);
+        if (it == impl_->legs.end() || !it->second.value.ks_ring) continue;
         auto& k = it->second;
-        const uint64_t next = (st->highest_index + 1 + k.index_delta) & 0xffffffffffffULL;
+        const uint64_t next = (st->highest_index + 1 + k.value.index_delta) & 0xffffffffffffULL;
         const uint64_t last = next + ahead - 1;
         uint64_t first = next;
         // Slots already written for this range stay valid (same key, index).
@@ -456,21 +457,18 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
 }
 
 void KernelDatapath::remove_leg(uint32_t leg_id) {
-    auto current = impl_->legs.find(leg_id);
-    const uint32_t kernel_id = current != impl_->legs.end() ? current->second.kernel_id : 0;
-    if (current != impl_->legs.end()) impl_->legs.erase(current);
+    uint32_t kernel_id = 0, ring = 0;
+    if (auto current = impl_->legs.find(leg_id); current != impl_->legs.end()) {
+        kernel_id = current->second.kernel_id;
+        ring = current->second.value.ks_ring;
+        impl_->legs.erase(current);
+    }
     // Out of every list (the caller may not have removed it yet), then a
     // grace period: no program run holds the leg (or its ring) any more.
-    for (const auto& [key, list] : impl_->stream_legs)
-        if (std::find(list.begin(), list.end(), leg_id) != list.end())
-            push_legs(key.first, key.second);
+    push_lists_with(leg_id);
     synchronize();
     if (kernel_id) bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_legs), &kernel_id);
-    auto keys = impl_->leg_keys.find(leg_id);
-    if (keys != impl_->leg_keys.end()) {
-        if (keys->second.ring) impl_->free_rings.push_back(keys->second.ring);
-        impl_->leg_keys.erase(keys);
-    }
+    if (ring) impl_->free_rings.push_back(ring);
     bpf_map_delete_elem(impl_->fd(impl_->skel->maps.sc_leg_stats_map), &leg_id);
 }
 

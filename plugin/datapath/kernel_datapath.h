@@ -144,6 +144,7 @@ class KernelDatapath {
     struct Impl;
     explicit KernelDatapath(std::unique_ptr<Impl> impl);
     void push_legs(uint32_t publisher_id, uint32_t ssrc);
+    void push_lists_with(uint32_t leg_id);
     void replace_leg(uint32_t leg_id, const sc_leg& value);
     std::unique_ptr<Impl> impl_;
 };
