@@ -22,49 +22,37 @@ static __always_inline __u64 sc_be64(const __u8 *p)
     return bpf_be64_to_cpu(*(const __u64 *)p);
 }
 
-/* Y = (Y ^ X) * H, one table step per byte of X, last byte first. */
-static __always_inline void sc_gf_mul(const struct sc_srtp_key *k, __u64 *y_hi, __u64 *y_lo)
-{
-    __u64 x_hi = *y_hi, x_lo = *y_lo, z_hi, z_lo, rem;
-    __u32 b, i;
-
-    b = x_lo & 0xff;
-    z_hi = k->ghash[0][b][0];
-    z_lo = k->ghash[0][b][1];
-#pragma unroll
-    for (i = 1; i < 16; i++) {
-        b = (i < 8 ? x_lo >> (8 * i) : x_hi >> (8 * (i - 8))) & 0xff;
-        rem = z_lo & 0xff;
-        z_lo = (z_lo >> 8) | (z_hi << 56);
-        z_hi = (z_hi >> 8) ^ sc_gcm_r8[rem];
-        z_hi ^= k->ghash[0][b][0];
-        z_lo ^= k->ghash[0][b][1];
-    }
-    *y_hi = z_hi;
-    *y_lo = z_lo;
-}
-
-/* Y = A * H^2 ^ B * H for two full blocks given as bytes in memory. Shoup's
- * method is Horner's rule in x^8 over the bytes, last byte first; both
- * products use the same shifts, so by linearity one chain absorbs both
- * lookups per byte: half the serial chain per block and about two thirds
- * of the instructions of two single multiplications. Bytes are loaded, not
- * shifted out of registers: BPF has too few registers for four halves. */
-static __always_inline void sc_gf_mul2(const struct sc_srtp_key *k, const __u8 *a,
-                                       const __u8 *b, __u64 *y_hi, __u64 *y_lo)
+/* Y = A * H^2 ^ B * H for two blocks given as bytes in memory, or Y = B * H
+ * when `pair` is 0 (a constant at each call site, so the A lookups are not
+ * even emitted there). Shoup's method is Horner's rule in x^8 over the
+ * bytes, last byte first; both products use the same shifts, so by
+ * linearity one chain absorbs both lookups per byte: half the serial chain
+ * per block and about two thirds of the instructions of two single
+ * multiplications. Bytes are loaded, not shifted out of registers: BPF has
+ * too few registers for four halves. */
+static __always_inline void sc_gf_mul(const struct sc_srtp_key *k, const __u8 *a, const __u8 *b,
+                                      const int pair, __u64 *y_hi, __u64 *y_lo)
 {
     __u64 z_hi, z_lo, rem;
     __u32 i;
 
-    z_hi = k->ghash[1][a[15]][0] ^ k->ghash[0][b[15]][0];
-    z_lo = k->ghash[1][a[15]][1] ^ k->ghash[0][b[15]][1];
+    z_hi = k->ghash[0][b[15]][0];
+    z_lo = k->ghash[0][b[15]][1];
+    if (pair) {
+        z_hi ^= k->ghash[1][a[15]][0];
+        z_lo ^= k->ghash[1][a[15]][1];
+    }
 #pragma unroll
     for (i = 1; i < 16; i++) {
         rem = z_lo & 0xff;
         z_lo = (z_lo >> 8) | (z_hi << 56);
         z_hi = (z_hi >> 8) ^ sc_gcm_r8[rem];
-        z_hi ^= k->ghash[1][a[15 - i]][0] ^ k->ghash[0][b[15 - i]][0];
-        z_lo ^= k->ghash[1][a[15 - i]][1] ^ k->ghash[0][b[15 - i]][1];
+        z_hi ^= k->ghash[0][b[15 - i]][0];
+        z_lo ^= k->ghash[0][b[15 - i]][1];
+        if (pair) {
+            z_hi ^= k->ghash[1][a[15 - i]][0];
+            z_lo ^= k->ghash[1][a[15 - i]][1];
+        }
     }
     *y_hi = z_hi;
     *y_lo = z_lo;
@@ -99,9 +87,9 @@ static long sc_ghash_pair_cb(__u32 j, void *arg)
     if (!s || !c->key)
         return 1;
     p = sc_row(s, c->row, c->off + j * 32);
-    s->ghash_a[0] = bpf_cpu_to_be64(c->y_hi) ^ *(const __u64 *)p;
-    s->ghash_a[1] = bpf_cpu_to_be64(c->y_lo) ^ *(const __u64 *)(p + 8);
-    sc_gf_mul2(c->key, (const __u8 *)s->ghash_a, p + 16, &c->y_hi, &c->y_lo);
+    s->ghash_ab[0] = bpf_cpu_to_be64(c->y_hi) ^ *(const __u64 *)p;
+    s->ghash_ab[1] = bpf_cpu_to_be64(c->y_lo) ^ *(const __u64 *)(p + 8);
+    sc_gf_mul(c->key, (const __u8 *)s->ghash_ab, p + 16, 1, &c->y_hi, &c->y_lo);
     return 0;
 }
 
@@ -115,9 +103,9 @@ static long sc_ghash_block_cb(__u32 j, void *arg)
     if (!s || !c->key)
         return 1;
     sc_ghash_load(s, c, c->first + j, &hi, &lo);
-    c->y_hi ^= hi;
-    c->y_lo ^= lo;
-    sc_gf_mul(c->key, &c->y_hi, &c->y_lo);
+    s->ghash_ab[0] = bpf_cpu_to_be64(c->y_hi ^ hi);
+    s->ghash_ab[1] = bpf_cpu_to_be64(c->y_lo ^ lo);
+    sc_gf_mul(c->key, 0, (const __u8 *)s->ghash_ab, 0, &c->y_hi, &c->y_lo);
     return 0;
 }
 

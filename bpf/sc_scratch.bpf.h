@@ -16,7 +16,7 @@ enum sc_buf_row {
 struct sc_scratch {
     __u8 buf[4][SC_BUF_SIZE + SC_BUF_SLACK];
     __u32 rk[60]; /* round keys of the AES key in use */
-    __u64 ghash_a[2]; /* GHASH: Y ^ X1 of the pair in progress, as bytes */
+    __u64 ghash_ab[2]; /* GHASH: Y ^ X of the block(s) in progress, as bytes */
     __u32 rounds;
     __u8 tag_in[16]; /* the received SRTP tag */
     __u32 frame_len; /* original skb->len */
