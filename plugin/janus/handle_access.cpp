@@ -39,4 +39,18 @@ bool with_locked_handle(janus_plugin_session* session, std::string* why_not,
     return layout_ok;
 }
 
+janus_ice_peerconnection_medium* medium_at(janus_ice_handle* h, int mindex, std::string& why) {
+    if (h->pc == nullptr) {
+        why = "no PeerConnection";
+        return nullptr;
+    }
+    auto* m = static_cast<janus_ice_peerconnection_medium*>(
+        g_hash_table_lookup(h->pc->media, GUINT_TO_POINTER(static_cast<guint>(mindex))));
+    if (m == nullptr || m->pc != h->pc) {
+        why = "no medium " + std::to_string(mindex);
+        return nullptr;
+    }
+    return m;
+}
+
 }  // namespace swiftcall::janus::internal

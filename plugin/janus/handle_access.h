@@ -22,4 +22,9 @@ bool with_locked_handle(janus_plugin_session* session, std::string* why_not,
                         const std::function<void(janus_ice_handle*)>& fn,
                         HandleLock lock = HandleLock::take);
 
+// The PeerConnection medium at `mindex`, or nullptr (and why) when there is
+// no PeerConnection or no such medium. Call with the handle mutex held
+// (inside with_locked_handle).
+janus_ice_peerconnection_medium* medium_at(janus_ice_handle* h, int mindex, std::string& why);
+
 }  // namespace swiftcall::janus::internal

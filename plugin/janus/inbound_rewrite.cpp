@@ -12,16 +12,8 @@ std::optional<InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle,
     std::optional<InboundRewrite> out;
     std::string why;
     const bool ok = internal::with_locked_handle(handle, &why, [&](janus_ice_handle* h) {
-        if (h->pc == nullptr) {
-            why = "no PeerConnection";
-            return;
-        }
-        auto* m = static_cast<janus_ice_peerconnection_medium*>(
-            g_hash_table_lookup(h->pc->media, GUINT_TO_POINTER(static_cast<guint>(mindex))));
-        if (m == nullptr || m->pc != h->pc) {
-            why = "no medium " + std::to_string(mindex);
-            return;
-        }
+        auto* m = internal::medium_at(h, mindex, why);
+        if (m == nullptr) return;
         const janus_rtp_switching_context& ctx = m->rtp_ctx[0];
         if (ctx.last_ssrc == 0) {
             why = "no packet received yet";

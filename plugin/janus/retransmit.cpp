@@ -16,23 +16,7 @@
 
 namespace swiftcall::janus {
 
-namespace {
-
-janus_ice_peerconnection_medium* medium_at(janus_ice_handle* h, int mindex, std::string& why) {
-    if (h->pc == nullptr) {
-        why = "no PeerConnection";
-        return nullptr;
-    }
-    auto* m = static_cast<janus_ice_peerconnection_medium*>(
-        g_hash_table_lookup(h->pc->media, GUINT_TO_POINTER(static_cast<guint>(mindex))));
-    if (m == nullptr || m->pc != h->pc) {
-        why = "no medium " + std::to_string(mindex);
-        return nullptr;
-    }
-    return m;
-}
-
-}  // namespace
+using internal::medium_at;
 
 bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_answers,
                             std::string* why_not) {
