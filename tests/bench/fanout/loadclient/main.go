@@ -51,23 +51,33 @@ type stepResult struct {
 	// every subscriber a little short (late reads) or a few missing a long
 	// stretch (a stalled leg: jumps of >= 1000 numbers are not counted as
 	// gaps). Subscribers below 99 % of what was sent, and the lowest ratio.
-	SubsShort        int     `json:"subs_short"`
-	SubMinRatio      float64 `json:"sub_min_ratio"`
-	TracksPerSub     float64 `json:"tracks_per_sub"`
-	LatP50Us         float64 `json:"lat_p50_us"`
-	LatP99Us         float64 `json:"lat_p99_us"`
-	JanusCPU         float64 `json:"janus_cpu_pct"`
-	MachineCPU       float64 `json:"machine_cpu_pct"`
-	SoftirqCPU       float64 `json:"softirq_cpu_pct"`
-	ClientCPU        float64 `json:"client_cpu_pct"`
-	Cores            int     `json:"cores"`
-	FwdPPS           float64 `json:"fwd_pps"`
-	JanusUsPerFwd    float64 `json:"janus_us_per_fwd"`
-	SfuUsPerFwd      float64 `json:"sfu_us_per_fwd"`       // machine busy minus load client
-	JanusBpfUsPerFwd float64 `json:"janus_bpf_us_per_fwd"` // Janus process + its BPF programs
-	BpfNsPerFwd      float64 `json:"bpf_ns_per_fwd"`       // -1: no program loaded
-	BpfRunCnt        uint64  `json:"bpf_run_cnt"`
-	Stop             string  `json:"stop,omitempty"`
+	SubsShort    int     `json:"subs_short"`
+	SubMinRatio  float64 `json:"sub_min_ratio"`
+	TracksPerSub float64 `json:"tracks_per_sub"`
+	LatP50Us     float64 `json:"lat_p50_us"`
+	LatP99Us     float64 `json:"lat_p99_us"`
+	JanusCPU     float64 `json:"janus_cpu_pct"`
+	MachineCPU   float64 `json:"machine_cpu_pct"`
+	SoftirqCPU   float64 `json:"softirq_cpu_pct"`
+	ClientCPU    float64 `json:"client_cpu_pct"`
+	// The publisher's two send threads, part of ClientCPU: pion's SRTP and
+	// sendto, plus the kernel work that runs in those sendto calls. In the
+	// kernel path that is the TC fan-out and the delivery of every clone;
+	// in the stock and user paths that work runs in Janus's sendto calls
+	// instead. -1: not measured.
+	PubSendCPU    float64 `json:"pub_send_cpu_pct"`
+	Cores         int     `json:"cores"`
+	FwdPPS        float64 `json:"fwd_pps"`
+	JanusUsPerFwd float64 `json:"janus_us_per_fwd"`
+	// The headline: machine busy minus the subscribers' side of the load
+	// client (client minus the publisher's send threads), so the SFU is
+	// charged for its kernel work wherever the scheduler accounted it.
+	SfuUsPerFwd          float64 `json:"sfu_us_per_fwd"`
+	MachineMinusClientUs float64 `json:"machine_minus_client_us_per_fwd"` // all of the client subtracted
+	JanusBpfUsPerFwd     float64 `json:"janus_bpf_us_per_fwd"`            // Janus process + its BPF programs
+	BpfNsPerFwd          float64 `json:"bpf_ns_per_fwd"`                  // -1: no program loaded
+	BpfRunCnt            uint64  `json:"bpf_run_cnt"`
+	Stop                 string  `json:"stop,omitempty"`
 }
 
 var stderrIsTTY = func() bool {
@@ -278,6 +288,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	pubAll0 := atomic.LoadUint64(&b.pub.sentAll)
 	j0 := procCPUSeconds(b.cfg.janusPid)
 	c0 := procCPUSeconds("self")
+	p0 := b.pub.sendCPUSeconds()
 	m0 := readMachineCPU()
 	bn0, bc0, _ := bpfStats(b.cfg.janusPid)
 	t0 := time.Now()
@@ -290,6 +301,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	el := time.Since(t0).Seconds()
 	j1 := procCPUSeconds(b.cfg.janusPid)
 	c1 := procCPUSeconds("self")
+	p1 := b.pub.sendCPUSeconds()
 	m1 := readMachineCPU()
 	bn1, bc1, bpfOK := bpfStats(b.cfg.janusPid)
 	pubBytes1 := atomic.LoadUint64(&b.pub.bytes)
@@ -347,11 +359,20 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	}
 	r.JanusCPU = 100 * (j1 - j0) / el
 	r.ClientCPU = 100 * (c1 - c0) / el
+	r.PubSendCPU = -1
+	if p0 >= 0 && p1 >= 0 {
+		r.PubSendCPU = 100 * (p1 - p0) / el
+	}
 	fwd := float64(r.Expected)
 	r.FwdPPS = fwd / el
 	if fwd > 0 {
 		r.JanusUsPerFwd = (j1 - j0) * 1e6 / fwd
-		r.SfuUsPerFwd = (r.MachineCPU - r.ClientCPU) / 100 * el * 1e6 / fwd
+		r.MachineMinusClientUs = (r.MachineCPU - r.ClientCPU) / 100 * el * 1e6 / fwd
+		subs := r.ClientCPU
+		if r.PubSendCPU >= 0 {
+			subs -= r.PubSendCPU
+		}
+		r.SfuUsPerFwd = (r.MachineCPU - subs) / 100 * el * 1e6 / fwd
 		r.JanusBpfUsPerFwd = r.JanusUsPerFwd
 	}
 	r.BpfNsPerFwd = -1

@@ -10,8 +10,10 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pion/rtp"
@@ -52,6 +54,12 @@ type publisher struct {
 	sentAll uint64
 	bytes   uint64
 	stop    chan struct{}
+	// sendTids are the OS threads the two send loops are locked to. pion
+	// encrypts and writes on the caller's goroutine, so the sendto and the
+	// softirq work it triggers on this CPU (in the kernel path: the TC
+	// program's fan-out and the delivery of every clone) is charged to
+	// these threads, not to the subscribers' side of the client.
+	sendTids [2]int32
 }
 
 func newPublisher(api *webrtc.API, table *sendTable, window *int32) (*publisher, error) {
@@ -113,6 +121,7 @@ func (p *publisher) run(video, audio *clip, fps int) {
 		rtp.NewRandomSequencer(), 90000)
 	ap := rtp.NewPacketizer(1200, 111, rand.Uint32(), &codecs.OpusPayloader{}, rtp.NewRandomSequencer(), 48000)
 	go func() {
+		p.lockSendThread(0)
 		period := time.Second / time.Duration(fps)
 		next := time.Now()
 		for i := 0; ; i++ {
@@ -127,6 +136,7 @@ func (p *publisher) run(video, audio *clip, fps int) {
 		}
 	}()
 	go func() {
+		p.lockSendThread(1)
 		period := 20 * time.Millisecond
 		next := time.Now()
 		for i := 0; ; i++ {
@@ -140,4 +150,30 @@ func (p *publisher) run(video, audio *clip, fps int) {
 			time.Sleep(time.Until(next))
 		}
 	}()
+}
+
+// lockSendThread pins the calling send loop to its own OS thread for good
+// (the goroutine never unlocks, so the thread serves no other goroutine)
+// and records the thread id for sendCPUSeconds.
+func (p *publisher) lockSendThread(i int) {
+	runtime.LockOSThread()
+	atomic.StoreInt32(&p.sendTids[i], int32(syscall.Gettid()))
+}
+
+// sendCPUSeconds is the CPU time of the two send threads so far, or -1
+// while either has not started.
+func (p *publisher) sendCPUSeconds() float64 {
+	sum := 0.0
+	for i := range p.sendTids {
+		tid := atomic.LoadInt32(&p.sendTids[i])
+		if tid == 0 {
+			return -1
+		}
+		s := procCPUSeconds(fmt.Sprintf("self/task/%d", tid))
+		if s < 0 {
+			return -1
+		}
+		sum += s
+	}
+	return sum
 }
