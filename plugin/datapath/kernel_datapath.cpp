@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <unordered_map>
 
 #include "datapath/aes_tables.h"
 #include "datapath/ghash_table.h"
@@ -114,13 +115,19 @@ struct KernelDatapath::Impl {
     // value (see sc_leg.stats_id) and a copy of that value, which
     // set_leg_enabled starts from and whose ssrc, index_delta, ks_ring and
     // ks_owner the keystream writer uses; the keystream maker of its key.
+    // The refill reads kernel_id..prefilled_to and the head of `value` for
+    // every leg of a stream on every packet: they come first, on one line,
+    // ahead of the key tables.
     struct Leg {
         uint32_t kernel_id = 0;
-        sc_leg value{};
         std::unique_ptr<KeystreamMaker> maker;
         std::optional<uint64_t> prefilled_to;  // highest out index prefilled
+        sc_leg value{};
     };
-    std::map<uint32_t, Leg> legs;
+    // Unordered: one bucket step per lookup instead of a tree walk through
+    // 8 KB nodes (the refill looks up every leg on every packet). Element
+    // references stay valid across inserts.
+    std::unordered_map<uint32_t, Leg> legs;
     uint32_t last_kernel_id = 0;
     // Each stream's slot in sc_stream_legs_map (index + 1).
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> stream_slots;
@@ -132,6 +139,13 @@ struct KernelDatapath::Impl {
     // Largest RTP packet seen per stream: keystream length of its refills.
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> stream_max_packet;
     uint32_t last_owner = 0;
+    // refill_keystreams' work list (slots first..last of leg), kept to
+    // reuse its allocation.
+    struct RefillTodo {
+        Leg* leg;
+        uint64_t first, last;
+    };
+    std::vector<RefillTodo> refill_todo;
 
     uint32_t next_owner() {
         if (++last_owner == 0) ++last_owner;  // 0 means "no keystreams"
@@ -438,7 +452,12 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
     // At most half a ring ahead: the slot written for `last` then held an
     // index at least half a ring older than the newest, long since sent.
     ahead = std::min<uint32_t>(ahead, SC_KS_SLOTS / 2);
-    size_t n = 0;
+    // Two passes. Each leg's next slot is a cache miss (the rings are
+    // rewritten only every SC_KS_SLOTS packets); resolving all legs first and
+    // prefetching their slots lets those misses overlap instead of stalling
+    // the writes one leg at a time.
+    auto& todo = impl_->refill_todo;
+    todo.clear();
     for (uint32_t leg_id : legs->second) {
         auto it = impl_->legs.find(leg_id);
         if (it == impl_->legs.end() || !it->second.value.ks_ring) continue;
@@ -449,9 +468,15 @@ size_t KernelDatapath::refill_keystreams(uint32_t publisher_id, uint32_t ssrc, u
         // Slots already written for this range stay valid (same key, index).
         if (k.prefilled_to && *k.prefilled_to >= next && *k.prefilled_to - next < SC_KS_SLOTS)
             first = *k.prefilled_to + 1;
-        for (uint64_t i = first; i <= last; ++i, ++n)
-            impl_->write_slot(k, i & 0xffffffffffffULL, len);
-        if (first <= last) k.prefilled_to = last & 0xffffffffffffULL;
+        if (first > last) continue;
+        __builtin_prefetch(&impl_->slot(k.value.ks_ring, first & 0xffffffffffffULL), 1);
+        todo.push_back({&k, first, last});
+    }
+    size_t n = 0;
+    for (const auto& t : todo) {
+        for (uint64_t i = t.first; i <= t.last; ++i, ++n)
+            impl_->write_slot(*t.leg, i & 0xffffffffffffULL, len);
+        t.leg->prefilled_to = t.last & 0xffffffffffffULL;
     }
     return n;
 }
