@@ -6,11 +6,14 @@
 #   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400,600,800]
 #                             [--modes stock,user,kernel] [--window SEC]
 #                             [--out DIR] [--build-dir DIR] [--committed]
+#                             [--kernel-event-loops N]
 #
 # --smoke   N = 5 per mode, short window; exits non-zero unless every mode
 #           delivers > 95 % of the packets, each once (CI).
 # --committed  build the plugin from `git archive HEAD` (under the results
 #           folder) instead of the work tree, so the numbers belong to a commit.
+# --kernel-event-loops N  Janus event_loops for the kernel-path run only
+#           (default: cores, as for the others; 0 = a thread per handle).
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -23,6 +26,7 @@ envsh=$repo/scripts/janus-env.sh
 
 smoke=0
 committed=0
+kernel_loops=
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel
 window=10
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
         --committed) committed=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --kernel-event-loops) kernel_loops=$2; shift 2 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -187,11 +192,13 @@ run_mode() {
         *) die "unknown mode $mode (stock|user|kernel)" ;;
     esac
     local id=$((id_base + idx)) state=$out/.state-$((id_base + idx))
-    local opts=(--prefix $prefix --id $id --mode $env_mode --event-loops "$cores"
+    local loops=$cores
+    [ "$mode" = kernel ] && loops=${kernel_loops:-$cores}
+    local opts=(--prefix $prefix --id $id --mode $env_mode --event-loops "$loops"
         --build-dir "$build_dir")
     local native_dp=0
     if [ -n "$dp" ] && grep -q -- '--datapath' "$envsh"; then opts+=(--datapath "$dp"); native_dp=1; fi
-    say "[$label] starting Janus (event_loops=$cores) in namespace $prefix${id}j"
+    say "[$label] starting Janus (event_loops=$loops) in namespace $prefix${id}j"
     cur_id=$id
     local envout
     envout=$(SC_STATE_DIR=$state bash "$envsh" start "${opts[@]}") || die "[$label] janus-env start failed"
@@ -206,7 +213,7 @@ run_mode() {
     dpline=$(grep -o 'datapath=.*' "$state/janus.log" | head -n1 || true)
     [ -n "$dp" ] && say "[$label] plugin reports: ${dpline:-no datapath line in the log}"
     printf '{"mode":"%s","meta":true,"datapath_log":"%s","event_loops":%s}\n' \
-        "$label" "$(printf '%s' "$dpline" | sed 's/["\\]/ /g')" "$cores" >> "$out/results.jsonl"
+        "$label" "$(printf '%s' "$dpline" | sed 's/["\\]/ /g')" "$loops" >> "$out/results.jsonl"
 
     local rc=0
     local extra=()
