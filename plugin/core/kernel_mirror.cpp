@@ -357,7 +357,7 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
                                 std::string(janus::srtp_profile_name(entry.transport.profile));
 }
 
-void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
+void KernelMirror::remove_leg(room::SubscriberStream& stream) {
     if (stream.kernel.leg_id == 0) return;
     auto it = leg_streams_.find(stream.kernel.leg_id);
     if (it != leg_streams_.end()) {
@@ -367,7 +367,7 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
             legs->second.erase(stream.kernel.leg_id);
             push_stream_legs(key);
         }
-        if (remove) leg_streams_.erase(it);
+        leg_streams_.erase(it);
         if (stream.kernel.serving) {
             // After the grace period no run clones to this leg any more: its
             // stats name exactly the packets it got.
@@ -379,13 +379,9 @@ void KernelMirror::disable_leg(room::SubscriberStream& stream, bool remove) {
             stream.kernel.first_index = room::KernelLegState::kNone;
         }
     }
-    if (remove) {
-        leg_params_.erase(stream.kernel.leg_id);
-        datapath_->remove_leg(stream.kernel.leg_id);
-        stream.kernel.leg_id = 0;
-    } else {
-        datapath_->set_leg_enabled(stream.kernel.leg_id, false);
-    }
+    leg_params_.erase(stream.kernel.leg_id);
+    datapath_->remove_leg(stream.kernel.leg_id);
+    stream.kernel.leg_id = 0;
     stream.kernel.serving = false;
 }
 
@@ -444,7 +440,7 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                 }
             } else {
                 if (stream->kernel.serving) {
-                    disable_leg(*stream, true);
+                    remove_leg(*stream);
                     JANUS_LOG(LOG_INFO,
                               "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
                               stream->mid.c_str(), stream->feed_id, blocker.c_str());
@@ -557,7 +553,7 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
         for (const auto& stream : subscriber.streams) {
             std::lock_guard sg(stream->lock);
             try {
-                disable_leg(*stream, true);
+                remove_leg(*stream);
             } catch (const std::exception& e) {
                 JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(),
                           e.what());

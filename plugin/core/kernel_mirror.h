@@ -149,7 +149,7 @@ class KernelMirror : public KernelForwardQuery {
                             const room::PublisherStream* source, const SubscriberEntry* entry);
     void enable_leg(room::SubscriberStream& stream, const room::PublisherStream& source,
                     const SubscriberEntry& entry);
-    void disable_leg(room::SubscriberStream& stream, bool remove);
+    void remove_leg(room::SubscriberStream& stream);
     void push_stream_legs(const StreamKey& key);
     void note_leg_health(room::SubscriberStream& stream);
     void ensure_attached(const std::string& ifname);
