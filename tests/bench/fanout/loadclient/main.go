@@ -354,7 +354,7 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	dm := m1.total - m0.total
 	if dm > 0 {
 		scale := 100 * float64(r.Cores) / dm // percent of one core
-		r.MachineCPU = (dm - (m1.idle - m0.idle)) * scale
+		r.MachineCPU = (dm - (m1.idle - m0.idle) - (m1.steal - m0.steal)) * scale
 		r.SoftirqCPU = (m1.softirq - m0.softirq) * scale
 	}
 	r.JanusCPU = 100 * (j1 - j0) / el

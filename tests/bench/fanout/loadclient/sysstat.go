@@ -28,7 +28,7 @@ func procCPUSeconds(pid string) float64 {
 
 // machineCPU is the aggregate "cpu" line of /proc/stat in seconds.
 type machineCPU struct {
-	total, idle, softirq, irq, system float64
+	total, idle, steal, softirq, irq, system float64
 }
 
 func readMachineCPU() machineCPU {
@@ -50,6 +50,9 @@ func readMachineCPU() machineCPU {
 	}
 	m.total /= clkTck
 	m.idle = (v[3] + v[4]) / clkTck
+	// Steal: our vCPU wanted to run and the host ran something else. Not
+	// CPU this machine used, so it is not counted as busy.
+	m.steal = v[7] / clkTck
 	m.system = v[2] / clkTck
 	m.irq = v[5] / clkTck
 	m.softirq = v[6] / clkTck
