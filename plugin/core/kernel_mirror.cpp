@@ -18,6 +18,9 @@ extern "C" {
 namespace swiftcall::core {
 namespace {
 
+static_assert(kDefaultKeystreamLegs == SC_KS_RINGS && kMaxKeystreamLegs == SC_KS_RINGS_MAX,
+              "plugin_config.h's keystream_legs numbers follow the kernel ABI");
+
 using datapath::UdpTuple;
 
 uint8_t abi_family(int family) { return family == AF_INET6 ? SC_AF_INET6 : SC_AF_INET; }

@@ -36,7 +36,7 @@ namespace swiftcall::core {
 class KernelMirror : public KernelForwardQuery {
   public:
     KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                 uint32_t keystream_legs = 512);
+                 uint32_t keystream_legs = kDefaultKeystreamLegs);
     ~KernelMirror() override;
 
     bool available() const { return datapath_ != nullptr; }

@@ -134,7 +134,8 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
                         throw ConfigError("invalid value '" + value + "' for option '" + option +
                                           "' (expected auto, kernel or user)");
                 } else if (key == "keystream_legs") {
-                    config.keystream_legs = static_cast<uint32_t>(parse_uint(option, value, 4096));
+                    config.keystream_legs =
+                        static_cast<uint32_t>(parse_uint(option, value, kMaxKeystreamLegs));
                 } else if (key == "string_ids") {
                     if (parse_bool(option, value))
                         throw ConfigError("option '" + option + "': string ids are not supported");

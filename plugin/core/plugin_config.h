@@ -2,6 +2,7 @@
 // error that names the offending option.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,13 @@
 namespace swiftcall::core {
 
 enum class DatapathMode { automatic, kernel, user };
+
+// keystream_legs: default and bound. The same numbers as the kernel ABI's
+// SC_KS_RINGS and SC_KS_RINGS_MAX (checked where both are visible,
+// kernel_mirror.cpp); the pure core does not include the ABI header.
+inline constexpr uint32_t kDefaultKeystreamLegs = 512;
+inline constexpr uint32_t kMaxKeystreamLegs = 4096;
+
 const char* to_string(DatapathMode mode);
 
 struct PluginConfig {
@@ -20,8 +28,8 @@ struct PluginConfig {
     bool videoroom_compat = false;
     std::string admin_key;  // required by "create" when set
     DatapathMode datapath = DatapathMode::automatic;
-    bool notify_events = true;      // send events to Janus event handlers
-    uint32_t keystream_legs = 512;  // kernel legs with user-space keystreams
+    bool notify_events = true;                        // send events to Janus event handlers
+    uint32_t keystream_legs = kDefaultKeystreamLegs;  // kernel legs with user-space keystreams
     std::vector<room::RoomSettings> rooms;
 };
 
