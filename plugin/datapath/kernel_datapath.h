@@ -130,8 +130,9 @@ class KernelDatapath {
     std::array<uint64_t, SC_R_MAX> reason_counters() const;
     std::optional<sc_stream_state> stream_state(uint32_t publisher_id, uint32_t ssrc) const;
     ForwardedWindow forwarded_window(uint32_t publisher_id, uint32_t ssrc) const;
-    // One index of the window without copying the window out: the per-packet
-    // question the user path asks.
+    // One index of the window, the per-packet question the user path asks:
+    // no ForwardedWindow is built (the map lookup still copies the whole
+    // sc_stream_state, as refill_keystreams' does for the same packet).
     bool forwarded(uint32_t publisher_id, uint32_t ssrc, uint64_t index) const;
 
     // Waits until every program run in flight has finished.
