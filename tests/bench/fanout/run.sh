@@ -246,7 +246,7 @@ run_mode() {
         echo "plugin_source: work tree at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null), uncommitted files in plugin/ bpf/ cmake/: $(git -C "$repo" status --porcelain -- plugin bpf cmake 2>/dev/null | wc -l)"
     fi
     echo "loadavg_at_start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "steps: $steps window_s: $window warmup_s: $warmup event_loops: $cores"
+    echo "steps: $steps window_s: $window warmup_s: $warmup event_loops: $cores${kernel_loops:+ (kernel path: $kernel_loops)}"
 } > "$out/machine.txt"
 say "results in $out"
 t0=$(date +%s)
