@@ -7,7 +7,9 @@
 #
 # Environment: SC_DEMO_PORT (web page port on 127.0.0.1, default 8000),
 # SC_BUILD_DIR (default <repo>/build), SC_MODE (compat; stock for comparison),
-# SC_NO_BUILD=1 to skip install + build.
+# SC_NO_BUILD=1 to skip install + build, SC_DEMO_ID (instance number, default
+# 0: namespaces scdemo<ID>j, addresses 127.0.<ID+1>.x), SC_DATAPATH
+# (auto|kernel|user, default the plugin's: auto).
 #
 # Topology: Janus runs in namespace "scdemo0j" and gathers ICE candidates only
 # on 127.0.1.253 (a veth end: Janus skips loopback interfaces); the root
@@ -21,9 +23,14 @@ build=${SC_BUILD_DIR:-$repo/build}
 port=${SC_DEMO_PORT:-8000}
 mode=${SC_MODE:-compat}
 prefix=scdemo
-id=0
+id=${SC_DEMO_ID:-0}
 
-[ "$(id -u)" = 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 1; }
+if [ "$(id -u)" != 0 ]; then
+    # The README's command works as written for a user with sudo, too.
+    command -v sudo >/dev/null && exec sudo -E bash "$0" "$@"
+    echo "demo: needs root (packages, network namespaces): run it as root" >&2
+    exit 1
+fi
 
 if [ "${SC_NO_BUILD:-0}" != 1 ]; then
     bash "$repo/scripts/install-deps.sh"

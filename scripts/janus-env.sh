@@ -218,7 +218,10 @@ make_host_link() {
     ip netns exec "$ns_j" ip link set "$if_hj" up
     ip netns exec "$ns_j" ip route add "$host_ip/32" dev "$if_hj" src "$host_j_ip"
     local a
-    for a in $(ip -4 -o addr show | awk '{print $4}' | cut -d/ -f1 | grep -v '^127\.'); do
+    # Every address of this namespace but lo's and the harness's own
+    # 127.0.x.x links (a real machine: eth0's; tests/browser/demo_topology.sh:
+    # a 127.200.x address standing in for it).
+    for a in $(ip -4 -o addr show | awk '$2 != "lo" {print $4}' | cut -d/ -f1 | grep -v '^127\.0\.'); do
         ip netns exec "$ns_j" ip route add "$a/32" via "$host_ip" dev "$if_hj" onlink src "$host_j_ip" 2>/dev/null || true
     done
     if ip rule show pref 0 | grep -q 'lookup local'; then

@@ -13,6 +13,13 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SC_BUILD_DIR:-$repo/build}
 jobs=${SC_JOBS:-2}
 
+if [ "$(id -u)" != 0 ]; then
+    # The README's command works as written for a user with sudo, too.
+    command -v sudo >/dev/null && exec sudo -E bash "$0" "$@"
+    echo "test.sh: needs root (packages, network namespaces, BPF): run it as root" >&2
+    exit 1
+fi
+
 bash "$repo/scripts/install-deps.sh"
 
 oracle=OFF
