@@ -220,7 +220,8 @@ void KernelMirror::refresh_wire_numbering() {
     }
 }
 
-void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber) {
+void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber,
+                                 bool retry) {
     if (!datapath_) return;
     std::string why;
     auto transport = janus::read_leg_transport(handle, &why);
@@ -234,14 +235,18 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
     {
         std::lock_guard guard(lock_);
         if (stopped_) return;
+        if (retry) {
+            auto err = subscriber_errors_.find(&subscriber);
+            if (err == subscriber_errors_.end() || err->second.handle != handle) return;
+        }
         if (!transport) {
-            subscriber_errors_[&subscriber] = why;
+            subscriber_errors_[&subscriber] = {handle, why};
         } else {
             const auto& pair = transport->pair;
             auto hop = resolve_next_hop(pair.local_base.family, pair.local_base.addr,
                                         pair.remote.addr, &why);
             if (!hop) {
-                subscriber_errors_[&subscriber] = why;
+                subscriber_errors_[&subscriber] = {handle, why};
             } else {
                 size_t streams = 0;
                 {
@@ -266,8 +271,9 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (!stream.kernel.failure.empty()) return stream.kernel.failure;
     if (!entry) {
         auto err = subscriber_errors_.find(&subscriber);
-        return err != subscriber_errors_.end() ? "subscriber not kernel-eligible: " + err->second
-                                               : "subscriber PeerConnection not up";
+        return err != subscriber_errors_.end()
+                   ? "subscriber not kernel-eligible: " + err->second.why
+                   : "subscriber PeerConnection not up";
     }
     if (!source) return "no source stream";
     if (source->simulcast) return "simulcast substream selection runs in user space";
@@ -514,6 +520,23 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
     int64_t agent_created_us = 0;
     std::set<int> known_mindexes;
     size_t streams_seen = 0;
+    {
+        std::lock_guard guard(lock_);
+        if (stopped_) return false;
+        auto it = subscribers_.find(&subscriber);
+        if (it == subscribers_.end()) {
+            auto err = subscriber_errors_.find(&subscriber);
+            if (err == subscriber_errors_.end()) return false;
+            handle = err->second.handle;
+        }
+    }
+    if (handle) {
+        // Not kernel-eligible last time: read the transport and next hop
+        // again (subscriber_up takes our lock itself).
+        subscriber_up(handle, subscriber, true);
+        std::lock_guard guard(lock_);
+        return subscribers_.count(&subscriber) != 0;
+    }
     {
         std::lock_guard guard(lock_);
         auto it = subscribers_.find(&subscriber);

@@ -50,7 +50,10 @@ class KernelMirror : public KernelForwardQuery {
 
     // From setup_media (the handle's loop thread, where the DTLS keys live).
     void publisher_up(janus_plugin_session* handle, room::Publisher& publisher);
-    void subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber);
+    // retry: the 1 s check asking again for a subscriber that was not
+    // eligible; it changes nothing when subscriber_down ran in the meantime.
+    void subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber,
+                       bool retry = false);
     // Before hangup_media / destroy_session return: nothing is cloned to or
     // accepted from this PeerConnection afterwards.
     void publisher_down(room::Publisher& publisher);
@@ -160,7 +163,15 @@ class KernelMirror : public KernelForwardQuery {
     std::set<std::string> attached_;
     std::map<const room::Publisher*, PublisherEntry> publishers_;
     std::map<const room::Subscriber*, SubscriberEntry> subscribers_;
-    std::map<const room::Subscriber*, std::string> subscriber_errors_;
+    // Subscribers whose transport or next hop could not be read, with why
+    // and their handle: the 1 s check asks again (an ARP entry that was not
+    // there yet, a pair that was still TURN-relayed), so nobody stays on the
+    // user path for a reason that has gone.
+    struct SubscriberError {
+        janus_plugin_session* handle = nullptr;
+        std::string why;
+    };
+    std::map<const room::Subscriber*, SubscriberError> subscriber_errors_;
     std::map<StreamKey, std::set<uint32_t>> stream_legs_;  // enabled legs per stream
     std::map<uint32_t, StreamKey> leg_streams_;
     uint32_t next_publisher_id_ = 1;
