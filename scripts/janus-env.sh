@@ -23,6 +23,7 @@
 #   --http-port N     [SC_HTTP_PORT, default 8088]
 #   --debug-level N   [SC_DEBUG_LEVEL, default 4]
 #   SC_START_TIMEOUT  seconds to wait for Janus + plugin to answer (default 90)
+#   SC_JANUS_WRAPPER  a command Janus runs under (valgrind, gdb -batch ...)
 #   --event-port N    [SC_EVENT_PORT] enable Janus's sample event handler,
 #                     posting plugin events to http://<client ip>:N/ (a test
 #                     in the client namespace listens there)
@@ -399,7 +400,10 @@ start() {
     # reaches it only through our cleanup, in order.
     # Run from the state folder, so a core dump lands there, not in the
     # caller's working directory (the source tree, under ctest).
-    (cd "$state" && exec ip netns exec "$ns_j" setsid janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
+    # SC_JANUS_WRAPPER (e.g. "valgrind --log-file=..."): run Janus under a
+    # checker; word-split on purpose.
+    # shellcheck disable=SC2086
+    (cd "$state" && exec ip netns exec "$ns_j" setsid ${SC_JANUS_WRAPPER:-} janus -F "$state/conf" -C "$state/conf/janus.jcfg" \
         -N -o -L "$state/janus.log" >"$state/janus.stdout" 2>&1 < /dev/null) &
     echo $! > "$state/janus.pid"
     echo $! > "$lock/pid"

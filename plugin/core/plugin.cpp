@@ -268,10 +268,21 @@ void Plugin::request_periodic_keyframes(int64_t now_us) {
 void Plugin::push_event(const std::shared_ptr<Session>& session, const std::string& transaction,
                         api::Json event, api::Json jsep) {
     if (!session || session->destroyed) return;
-    int result = gateway_->push_event(session->handle, self_,
-                                      transaction.empty() ? nullptr : transaction.c_str(),
-                                      event.get(), jsep.get());
-    if (result != 0) JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d\n", result);
+    const char* tx = transaction.empty() ? nullptr : transaction.c_str();
+    int result = gateway_->push_event(session->handle, self_, tx, event.get(), jsep.get());
+    if (result == 0) return;
+    JANUS_LOG(LOG_WARN, "[SwiftCall] push_event failed: %d%s\n", result,
+              jsep ? " (with JSEP): the error goes out without it" : "");
+    if (!jsep) return;
+    // The core refused the JSEP (it checks our SDP against the handle's
+    // state), so the event never left: an acknowledged request must still
+    // get its answer, as an error the application can act on.
+    api::ApiError error(
+        api::ErrorCode::invalid_sdp,
+        "Error pushing the event's JSEP (Janus error " + std::to_string(result) + ")");
+    result = gateway_->push_event(session->handle, self_, tx, error_event(error).get(), nullptr);
+    if (result != 0)
+        JANUS_LOG(LOG_WARN, "[SwiftCall] push_event of the error failed too: %d\n", result);
 }
 
 void Plugin::notify_event_handlers(janus_plugin_session* handle, api::Json info) {
