@@ -2,6 +2,7 @@
 // leave, and the notifications other participants get about them.
 #include "api/api_error.h"
 #include "api/field_validator.h"
+#include "api/secret_check.h"
 #include "core/plugin.h"
 #include "media/sdp_negotiation.h"
 
@@ -17,11 +18,6 @@ using api::FieldType;
 using api::Json;
 
 namespace {
-
-void check_pin(const room::RoomSettings& settings, const json_t* body) {
-    if (!settings.pin.empty() && api::string_field(body, "pin").value_or("") != settings.pin)
-        throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong pin)");
-}
 
 Json stream_json(const room::PublisherStream& s) {
     Json info = Json::object();
@@ -78,7 +74,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
                                 {"token", FieldType::string}});
     auto room = room_for(body, false);
     const auto settings = room->settings();
-    check_pin(settings, body);
+    api::check_secret(settings.pin, body, "pin");
     auto publisher = std::make_shared<room::Publisher>();
     publisher->room_id = room->id();
     publisher->display = api::string_field(body, "display").value_or("");

@@ -2,6 +2,7 @@
 // listparticipants, kick.
 #include "api/api_error.h"
 #include "api/field_validator.h"
+#include "api/secret_check.h"
 #include "core/plugin.h"
 
 extern "C" {
@@ -52,13 +53,7 @@ std::shared_ptr<room::Room> Plugin::room_for(const json_t* body, bool check_secr
     auto room = rooms_.find(id);
     if (!room) throw ApiError(ErrorCode::no_such_room, "No such room (" + std::to_string(id) + ")");
     if (check_secret) {
-        const auto settings = room->settings();
-        if (!settings.secret.empty()) {
-            auto secret = api::string_field(body, "secret");
-            if (!secret) throw ApiError(ErrorCode::missing_element, "Missing mandatory element (secret)");
-            if (*secret != settings.secret)
-                throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong secret)");
-        }
+        api::check_secret(room->settings().secret, body, "secret");
     }
     return room;
 }
@@ -89,9 +84,7 @@ Json Plugin::room_create(const json_t* body) {
                                 {"notify_joining", FieldType::boolean},
                                 {"permanent", FieldType::boolean},
                                 {"admin_key", FieldType::string}});
-    if (!config_.admin_key.empty() &&
-        api::string_field(body, "admin_key").value_or("") != config_.admin_key)
-        throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong admin_key)");
+    api::check_secret(config_.admin_key, body, "admin_key");
     if (api::bool_field(body, "permanent").value_or(false))
         throw ApiError(ErrorCode::invalid_element,
                        "Invalid element (permanent rooms are configured in the jcfg)");
@@ -183,7 +176,8 @@ Json Plugin::room_destroy(const json_t* body) {
 Json Plugin::room_list(const json_t* body) {
     api::validate_fields(body, {{"admin_key", FieldType::string}});
     const bool admin = !config_.admin_key.empty() &&
-                       api::string_field(body, "admin_key").value_or("") == config_.admin_key;
+                       api::equal_in_constant_time(api::string_field(body, "admin_key").value_or(""),
+                                                   config_.admin_key);
     Json list = Json::array();
     for (const auto& room : rooms_.all()) {
         const auto s = room->settings();

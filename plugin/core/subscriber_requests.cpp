@@ -4,6 +4,7 @@
 
 #include "api/api_error.h"
 #include "api/field_validator.h"
+#include "api/secret_check.h"
 #include "core/plugin.h"
 #include "media/payload_types.h"
 #include "media/sdp_negotiation.h"
@@ -132,8 +133,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
                                 {"pin", FieldType::string}});
     auto room = room_for(body, false);
     const auto settings = room->settings();
-    if (!settings.pin.empty() && api::string_field(body, "pin").value_or("") != settings.pin)
-        throw ApiError(ErrorCode::unauthorized, "Unauthorized (wrong pin)");
+    api::check_secret(settings.pin, body, "pin");
     const uint32_t private_id =
         static_cast<uint32_t>(api::uint_field(body, "private_id").value_or(0));
     if (settings.require_pvtid && (private_id == 0 || !room->publisher_by_private_id(private_id)))
