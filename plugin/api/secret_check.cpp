@@ -21,14 +21,9 @@ bool equal_in_constant_time(std::string_view a, std::string_view b) {
 
 void check_secret(std::string_view expected, const json_t* body, const char* member) {
     if (expected.empty()) return;
-    const json_t* value = json_object_get(body, member);
-    if (value && !json_is_string(value))
-        throw ApiError(ErrorCode::invalid_element,
-                       std::string("Invalid element type (") + member + " should be a string)");
-    auto given = string_field(body, member);
-    if (!given)
-        throw ApiError(ErrorCode::missing_element,
-                       std::string("Missing mandatory element (") + member + ")");
+    // A required string, exactly as every other field: 429 missing, 430 not a string.
+    validate_fields(body, {{member, FieldType::string, true}});
+    const auto given = string_field(body, member);
     if (!equal_in_constant_time(expected, *given))
         throw ApiError(ErrorCode::unauthorized, std::string("Unauthorized (wrong ") + member + ")");
 }

@@ -1,8 +1,9 @@
 // Room secrets and pins, checked as the stock VideoRoom checks them
 // (JANUS_CHECK_SECRET in Janus's utils.h): a room without one checks
 // nothing; a missing member is 429, a non-string 430, a mismatch 433
-// "Unauthorized (wrong <member>)". The comparison takes the same time wherever the strings
-// differ, so an attacker cannot learn a secret byte by byte from timing.
+// "Unauthorized (wrong <member>)". The comparison takes the same time
+// wherever the strings differ, so an attacker cannot learn a secret byte by
+// byte from timing.
 #pragma once
 
 #include <jansson.h>
