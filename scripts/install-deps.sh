@@ -14,6 +14,8 @@ packages=(
     janus janus-dev janus-demos
     # build: plugin (C++20) against Janus/jansson/glib/OpenSSL/libnice/libsrtp2
     g++ cmake pkg-config libjansson-dev libglib2.0-dev libssl-dev libnice-dev libsrtp2-dev catch2
+    # the sealer bench compares OpenSSL with nettle (tests/bench/sealer)
+    nettle-dev
     # Janus source package fetch for the internal headers (apt-get source, tar)
     dpkg-dev xz-utils ca-certificates
     # kernel data plane
