@@ -116,8 +116,9 @@ Json Plugin::subscriber_offer(room::Subscriber& subscriber) {
         std::lock_guard guard(s->lock);
         media.push_back({s->mid, s->media, s->active});
     }
-    const auto sdp = media::build_subscriber_offer(
-        media, reinterpret_cast<uintptr_t>(&subscriber) & 0xFFFFFFFF, subscriber.sdp_version++);
+    if (subscriber.sdp_session_id == 0) subscriber.sdp_session_id = media::new_sdp_session_id();
+    const auto sdp = media::build_subscriber_offer(media, subscriber.sdp_session_id,
+                                                   subscriber.sdp_version++);
     Json jsep = Json::object();
     jsep.set("type", "offer").set("sdp", media::serialize_sdp(sdp));
     return jsep;

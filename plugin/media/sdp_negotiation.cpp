@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <random>
 #include <sstream>
 
 namespace swiftcall::media {
@@ -168,6 +169,14 @@ MediaDescription describe(const SdpMedia& offered, int mindex, const Rtpmap& cod
 }
 
 }  // namespace
+
+uint64_t new_sdp_session_id() {
+    // random_device is the kernel's CSPRNG here (getrandom); it is asked
+    // once per subscriber, not per packet.
+    thread_local std::random_device device;
+    const uint64_t value = (uint64_t{device()} << 32) | device();
+    return (value >> 2) | 1;  // never 0: some SDP parsers treat 0 as unset
+}
 
 bool is_forwarded_extension(const std::string& uri, MediaKind kind) {
     if (uri == kMidUri || uri == kAbsSendTimeUri) return true;

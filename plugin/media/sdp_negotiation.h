@@ -41,6 +41,12 @@ struct SubscribedMedia {
 Sdp build_subscriber_offer(const std::vector<SubscribedMedia>& media, uint64_t session_id,
                            uint64_t version);
 
+// A fresh o= session id for one subscriber's SDP (RFC 4566 §5.2), kept for
+// all its renegotiations (RFC 3264 §8: only the version moves). Random, so
+// it says nothing about the process (it used to be a heap address), and
+// below 2^62 so parsers that read it as a signed 64-bit number agree.
+uint64_t new_sdp_session_id();
+
 // Header extensions forwarded to subscribers (the core rewrites their values).
 bool is_forwarded_extension(const std::string& uri, room::MediaKind kind);
 

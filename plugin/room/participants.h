@@ -177,6 +177,7 @@ struct Subscriber {
     uint32_t private_id = 0;  // of the publisher this subscriber belongs to
     std::atomic<bool> paused{false};
     bool started = false;
+    uint64_t sdp_session_id = 0;  // set with the first offer: media::new_sdp_session_id()
     uint64_t sdp_version = 1;
     std::mutex lock;  // guards streams
     std::vector<std::shared_ptr<SubscriberStream>> streams;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "chrome_offer.h"
 #include "media/sdp_negotiation.h"
@@ -109,4 +110,20 @@ TEST_CASE("subscriber offers use fixed payload types and extension ids whatever 
             if (ext.find("audio-level") != std::string::npos) CHECK(ext.rfind("1 ", 0) == 0);
         }
     }
+}
+
+TEST_CASE("subscriber SDP session ids are random, non-zero and below 2^62") {
+    std::set<uint64_t> seen;
+    for (int i = 0; i < 1000; ++i) {
+        const uint64_t id = new_sdp_session_id();
+        CHECK(id != 0);
+        CHECK(id < (uint64_t{1} << 62));
+        seen.insert(id);
+    }
+    // A counter, a clock or an address would repeat or cluster; 1000 draws
+    // of 62 random bits do not collide, and their top bits vary.
+    CHECK(seen.size() == 1000);
+    CHECK((*seen.rbegin() >> 50) != (*seen.begin() >> 50));
+    const Sdp offer = build_subscriber_offer({}, 4242, 3);
+    CHECK(serialize_sdp(offer).find("o=- 4242 3 ") != std::string::npos);
 }
