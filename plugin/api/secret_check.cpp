@@ -28,4 +28,26 @@ void check_secret(std::string_view expected, const json_t* body, const char* mem
         throw ApiError(ErrorCode::unauthorized, std::string("Unauthorized (wrong ") + member + ")");
 }
 
+void check_token(bool check_allowed, const std::set<std::string>& allowed, const json_t* body) {
+    if (!check_allowed) return;
+    const auto token = string_field(body, "token");
+    bool listed = false;
+    if (token)
+        for (const auto& t : allowed) listed |= equal_in_constant_time(t, *token);
+    if (!listed) throw ApiError(ErrorCode::unauthorized, "Unauthorized (not in the allowed list)");
+}
+
+std::set<std::string> allowed_tokens(const json_t* array) {
+    std::set<std::string> tokens;
+    size_t i;
+    const json_t* element;
+    json_array_foreach(array, i, element) {
+        if (!json_is_string(element))
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element in the allowed array (not a string)");
+        tokens.insert(json_string_value(element));
+    }
+    return tokens;
+}
+
 }  // namespace swiftcall::api

@@ -28,7 +28,8 @@ int64_t monotonic_us() {
 // Requests answered inline; everything else goes through the worker.
 bool is_sync_request(const std::string& request) {
     return request == "create" || request == "edit" || request == "destroy" || request == "list" ||
-           request == "exists" || request == "listparticipants" || request == "kick";
+           request == "exists" || request == "listparticipants" || request == "kick" ||
+           request == "allowed";
 }
 
 bool is_async_request(const std::string& request) {

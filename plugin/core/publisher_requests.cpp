@@ -75,6 +75,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     auto room = room_for(body, false);
     const auto settings = room->settings();
     api::check_secret(settings.pin, body, "pin");
+    api::check_token(settings.check_allowed, settings.allowed, body);
     auto publisher = std::make_shared<room::Publisher>();
     publisher->room_id = room->id();
     publisher->display = api::string_field(body, "display").value_or("");

@@ -1,5 +1,9 @@
 // Synchronous VideoRoom verbs: create, edit, destroy, list, exists,
-// listparticipants, kick.
+// listparticipants, kick, allowed.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "api/secret_check.h"
@@ -66,7 +70,46 @@ Json Plugin::handle_sync(const std::string& request, const json_t* body) {
     if (request == "exists") return room_exists(body);
     if (request == "listparticipants") return room_list_participants(body);
     if (request == "kick") return room_kick(body);
+    if (request == "allowed") return room_allowed(body);
     throw ApiError(ErrorCode::invalid_request, "Unknown request '" + request + "'");
+}
+
+// The allowed request: enable or disable the token check of a room, or add
+// or remove tokens; answers with the whole list (not for disable), as stock.
+Json Plugin::room_allowed(const json_t* body) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer, true},
+                                {"secret", FieldType::string},
+                                {"action", FieldType::string, true},
+                                {"allowed", FieldType::array}});
+    std::string action = *api::string_field(body, "action");
+    std::transform(action.begin(), action.end(), action.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (action != "enable" && action != "disable" && action != "add" && action != "remove")
+        throw ApiError(ErrorCode::invalid_element,
+                       "Unsupported action '" + *api::string_field(body, "action") + "' (allowed)");
+    auto room = room_for(body, true);
+    const json_t* allowed = json_object_get(body, "allowed");
+    const auto tokens = allowed && (action == "add" || action == "remove")
+                            ? api::allowed_tokens(allowed)
+                            : std::set<std::string>{};
+    const auto settings = room->update_settings([&](room::RoomSettings& s) {
+        if (action == "enable") s.check_allowed = true;
+        if (action == "disable") s.check_allowed = false;
+        for (const auto& t : tokens) {
+            if (action == "add") s.allowed.insert(t);
+            if (action == "remove") s.allowed.erase(t);
+        }
+    });
+    JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": allowed %s, token check %s, %zu tokens\n", room->id(),
+              action.c_str(), settings.check_allowed ? "on" : "off", settings.allowed.size());
+    Json reply = Json::object();
+    reply.set("videoroom", "success").set("room", room->id());
+    if (action != "disable") {
+        Json list = Json::array();
+        for (const auto& t : settings.allowed) list.append(Json::adopt(json_string(t.c_str())));
+        reply.set("allowed", list);
+    }
+    return reply;
 }
 
 Json Plugin::room_create(const json_t* body) {
@@ -83,8 +126,12 @@ Json Plugin::room_create(const json_t* body) {
                                 {"videocodec", FieldType::string},
                                 {"notify_joining", FieldType::boolean},
                                 {"permanent", FieldType::boolean},
+                                {"allowed", FieldType::array},
                                 {"admin_key", FieldType::string}});
     api::check_secret(config_.admin_key, body, "admin_key");
+    const json_t* allowed = json_object_get(body, "allowed");
+    // Stock checks the array before anything else about the room.
+    auto tokens = allowed ? api::allowed_tokens(allowed) : std::set<std::string>{};
     if (api::bool_field(body, "permanent").value_or(false))
         throw ApiError(ErrorCode::invalid_element,
                        "Invalid element (permanent rooms are configured in the jcfg)");
@@ -103,6 +150,9 @@ Json Plugin::room_create(const json_t* body) {
     s.bitrate = static_cast<uint32_t>(bitrate);
     s.fir_freq = static_cast<uint32_t>(fir);
     s.notify_joining = api::bool_field(body, "notify_joining").value_or(false);
+    // An `allowed` array, even an empty one, turns the check on (stock).
+    s.check_allowed = allowed != nullptr;
+    s.allowed = std::move(tokens);
     check_codecs(body, "audiocodec", false, s.audiocodecs);
     check_codecs(body, "videocodec", true, s.videocodecs);
     const uint64_t requested = s.id;

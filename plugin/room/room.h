@@ -25,6 +25,15 @@ public:
         std::lock_guard guard(mutex);
         settings_ = std::move(settings);
     }
+    // Read-modify-write under the room's lock, so two concurrent requests
+    // (say, two `allowed` adds) cannot lose each other's change. Returns the
+    // settings as changed.
+    template <typename Change>
+    RoomSettings update_settings(Change change) {
+        std::lock_guard guard(mutex);
+        change(settings_);
+        return settings_;
+    }
 
     std::shared_ptr<Publisher> publisher(uint64_t id) const;
     std::shared_ptr<Publisher> publisher_by_private_id(uint32_t private_id) const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct RoomSettings {
     std::vector<std::string> audiocodecs{"opus"};
     std::vector<std::string> videocodecs{"vp8"};
     bool notify_joining = false;
+    // Token ACL for publishers joining (`allowed` in create, the allowed
+    // request). Rooms from the jcfg never check tokens, as in stock.
+    bool check_allowed = false;
+    std::set<std::string> allowed;
     bool permanent = false;
 };
 

@@ -6,7 +6,8 @@ plugin must still work afterwards.
 Each case: name, state (attached | publisher | subscriber: what the handle
 has done before), body (or raw_message / raw), expect. "$ROOM", "$FEED" (a
 live aiortc publisher), "$PINROOM" (a room with pin "sc-pin" and no
-publishers), "$NEWROOM", "$BIG64K", "$NEST100/1000" are filled in
+publishers), "$TOKENROOM" (secret "sc-secret", allowed tokens "tok-a" and
+"tok-b"; the cases change its list in order), "$NEWROOM", "$BIG64K", "$NEST100/1000" are filled in
 at run time. "swiftcall_expect" + "why" mark the few deliberate deviations
 from the oracle that issue 2 asks for (oversized strings are rejected).
 
@@ -112,16 +113,20 @@ async def main(capture):
     await pub.publish()
     newroom = [880000]
     pinroom = 879999
+    tokenroom = 879998
     s, h = await prepare("attached", None)
     d, _ = await h.request({"request": "create", "room": pinroom, "pin": "sc-pin"})
     check(d.get("videoroom") == "created", f"set-up create of the pin room failed: {d}")
+    d, _ = await h.request({"request": "create", "room": tokenroom, "secret": "sc-secret",
+                            "allowed": ["tok-a", "tok-b"]})
+    check(d.get("videoroom") == "created", f"set-up create of the token room failed: {d}")
     await s.destroy()
 
     def next_room():
         newroom[0] += 1
         return newroom[0]
 
-    ctx = {"ROOM": lambda: ROOM, "FEED": lambda: pub.id, "PINROOM": lambda: pinroom, "NEWROOM": next_room,
+    ctx = {"ROOM": lambda: ROOM, "FEED": lambda: pub.id, "PINROOM": lambda: pinroom, "TOKENROOM": lambda: tokenroom, "NEWROOM": next_room,
            "NEST1000": lambda: nest(1000), "NEST100": lambda: nest(100, ROOM),
            "BIG64K": lambda: "A" * 65536}
     failures = []
