@@ -176,23 +176,24 @@ Json Plugin::room_edit(const json_t* body) {
                                 {"new_publishers", FieldType::positive_integer},
                                 {"permanent", FieldType::boolean}});
     auto room = room_for(body, true);
-    room::RoomSettings s = room->settings();
-    if (auto v = api::string_field(body, "new_description")) s.description = *v;
-    if (auto v = api::string_field(body, "new_secret")) s.secret = *v;
-    if (auto v = api::string_field(body, "new_pin")) s.pin = *v;
-    if (auto v = api::bool_field(body, "new_is_private")) s.is_private = *v;
-    if (auto v = api::bool_field(body, "new_require_pvtid")) s.require_pvtid = *v;
-    if (auto v = api::int_field(body, "new_bitrate")) {
-        if (*v < 0 || *v > (1ll << 31)) throw ApiError(ErrorCode::invalid_element, "Invalid element (new_bitrate)");
-        s.bitrate = static_cast<uint32_t>(*v);
-    }
-    if (auto v = api::int_field(body, "new_fir_freq")) {
-        if (*v < 0 || *v > 3600) throw ApiError(ErrorCode::invalid_element, "Invalid element (new_fir_freq)");
-        s.fir_freq = static_cast<uint32_t>(*v);
-    }
-    if (auto v = api::uint_field(body, "new_publishers"))
-        s.max_publishers = static_cast<int>(std::min<uint64_t>(*v, 1000));
-    room->set_settings(s);
+    const auto bitrate = api::int_field(body, "new_bitrate");
+    if (bitrate && (*bitrate < 0 || *bitrate > (1ll << 31)))
+        throw ApiError(ErrorCode::invalid_element, "Invalid element (new_bitrate)");
+    const auto fir = api::int_field(body, "new_fir_freq");
+    if (fir && (*fir < 0 || *fir > 3600))
+        throw ApiError(ErrorCode::invalid_element, "Invalid element (new_fir_freq)");
+    // Under the room lock: an edit must not undo a concurrent allowed change.
+    room->update_settings([&](room::RoomSettings& s) {
+        if (auto v = api::string_field(body, "new_description")) s.description = *v;
+        if (auto v = api::string_field(body, "new_secret")) s.secret = *v;
+        if (auto v = api::string_field(body, "new_pin")) s.pin = *v;
+        if (auto v = api::bool_field(body, "new_is_private")) s.is_private = *v;
+        if (auto v = api::bool_field(body, "new_require_pvtid")) s.require_pvtid = *v;
+        if (bitrate) s.bitrate = static_cast<uint32_t>(*bitrate);
+        if (fir) s.fir_freq = static_cast<uint32_t>(*fir);
+        if (auto v = api::uint_field(body, "new_publishers"))
+            s.max_publishers = static_cast<int>(std::min<uint64_t>(*v, 1000));
+    });
     Json response = Json::object();
     response.set("videoroom", "edited").set("room", room->id());
     return response;

@@ -21,10 +21,6 @@ public:
         return settings_;
     }
     uint64_t id() const { return id_; }
-    void set_settings(RoomSettings settings) {
-        std::lock_guard guard(mutex);
-        settings_ = std::move(settings);
-    }
     // Read-modify-write under the room's lock, so two concurrent requests
     // (say, two `allowed` adds) cannot lose each other's change. Returns the
     // settings as changed.
