@@ -39,6 +39,22 @@ bool is_async_request(const std::string& request) {
            request == "subscribe" || request == "unsubscribe";
 }
 
+// A kicked handle answers as the stock VideoRoom's does: the publisher's
+// handle is in no room any more (425 for a join, 426 otherwise); a kicked
+// user's subscription may leave or pause, and everything else is 433. Stock
+// answers 433 to configure only and lets start/switch/update through with
+// no media behind them; refusing them says so instead of doing nothing.
+void refuse_after_kick(Role role, const std::string& request) {
+    if (role == Role::none) {
+        if (request == "join" || request == "joinandconfigure")
+            throw api::ApiError(api::ErrorCode::already_joined,
+                                "Not in a room (create a new handle)");
+        throw api::ApiError(api::ErrorCode::no_such_room, "No such room");
+    }
+    if (role == Role::subscriber && request != "leave" && request != "pause")
+        throw api::ApiError(api::ErrorCode::unauthorized, "Unauthorized, you have been kicked");
+}
+
 api::Json error_event(const api::ApiError& error) {
     api::Json event = api::Json::object();
     event.set("videoroom", "event");
@@ -304,6 +320,7 @@ void Plugin::handle_async(Message& message) {
             std::lock_guard guard(session.lock);
             role = session.role;
         }
+        if (session.kicked) refuse_after_kick(role, request);
         if (role == Role::none) {
             if (request != "join" && request != "joinandconfigure")
                 throw api::ApiError(api::ErrorCode::join_first,

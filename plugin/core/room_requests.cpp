@@ -278,9 +278,25 @@ Json Plugin::room_kick(const json_t* body) {
     Json kicked = Json::object();
     kicked.set("videoroom", "event").set("room", room->id()).set("leaving", "ok").set("reason", "kicked");
     if (session) {
+        session->kicked = true;
         push_event(session, "", kicked, Json());
         remove_publisher(*session, "kicked");
         gateway_->close_pc(session->handle);
+    }
+    // With require_pvtid a subscription is tied to its publisher's private
+    // id, so it goes with the publisher: stock marks it kicked and stops its
+    // media; here its PeerConnection is closed as well (what stock's own
+    // FIXME asks for), so hangup_media takes its legs out of the kernel.
+    if (room->settings().require_pvtid) {
+        for (const auto& sub : room->subscribers()) {
+            if (sub->private_id != publisher->private_id) continue;
+            auto sub_session = find_session(static_cast<janus_plugin_session*>(sub->session));
+            if (!sub_session) continue;
+            sub_session->kicked = true;
+            gateway_->close_pc(sub_session->handle);
+            JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": subscription of kicked user %" PRIu64
+                      " closed (require_pvtid)\n", room->id(), id);
+        }
     }
     Json response = Json::object();
     response.set("videoroom", "success");

@@ -32,6 +32,10 @@ struct Session {
     std::shared_ptr<room::Subscriber> subscriber;
     std::atomic<bool> media_up{false};
     std::atomic<bool> destroyed{false};
+    // Set by kick on the kicked publisher's handle and, in a require_pvtid
+    // room, on its subscriptions' handles; never cleared (stock: a kicked
+    // handle must be replaced by a new one).
+    std::atomic<bool> kicked{false};
 };
 
 }  // namespace swiftcall::core
