@@ -138,6 +138,10 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
 // "publish" is "configure" by another name (VideoRoom answers a bare one
 // with a configured event too).
 Plugin::Reply Plugin::publish(Session& session, const json_t* body, const json_t* jsep) {
+    // Stock refuses a second publish while the PeerConnection is up (use
+    // configure to renegotiate), before it looks at anything else.
+    if (session.media_up)
+        throw ApiError(ErrorCode::already_published, "Can't publish, already published");
     return configure_publisher(session, body, jsep);
 }
 

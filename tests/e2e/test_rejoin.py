@@ -33,6 +33,9 @@ async def main():
     await pub.join()
     await pub.publish(rgb=(220, 20, 20), size=(320, 240))
     old = pub.id
+    # A second publish while the PeerConnection is up: 434, as stock.
+    data, _ = await pub.handle.request({"request": "publish", "audio": True})
+    check(data.get("error_code") == 434, f"second publish answer {data}")
     for i, w in enumerate(watchers):
         await w.handle.next_event(has_publisher(old), timeout=10)
     subs = [Subscriber(ROOM) for _ in range(N)]
