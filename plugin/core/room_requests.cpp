@@ -100,8 +100,9 @@ Json Plugin::room_allowed(const json_t* body) {
             if (action == "remove") s.allowed.erase(t);
         }
     });
-    JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": allowed %s, token check %s, %zu tokens\n", room->id(),
-              action.c_str(), settings.check_allowed ? "on" : "off", settings.allowed.size());
+    JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": allowed %s, token check %s, %zu tokens\n",
+              room->id(), action.c_str(), settings.check_allowed ? "on" : "off",
+              settings.allowed.size());
     Json reply = Json::object();
     reply.set("videoroom", "success").set("room", room->id());
     if (action != "disable") {
@@ -294,8 +295,10 @@ Json Plugin::room_kick(const json_t* body) {
             if (!sub_session) continue;
             sub_session->kicked = true;
             gateway_->close_pc(sub_session->handle);
-            JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": subscription of kicked user %" PRIu64
-                      " closed (require_pvtid)\n", room->id(), id);
+            JANUS_LOG(LOG_INFO,
+                      "[SwiftCall] room %" PRIu64 ": subscription of kicked user %" PRIu64
+                      " closed (require_pvtid)\n",
+                      room->id(), id);
         }
     }
     Json response = Json::object();

@@ -117,8 +117,8 @@ Json Plugin::subscriber_offer(room::Subscriber& subscriber) {
         media.push_back({s->mid, s->media, s->active});
     }
     if (subscriber.sdp_session_id == 0) subscriber.sdp_session_id = media::new_sdp_session_id();
-    const auto sdp = media::build_subscriber_offer(media, subscriber.sdp_session_id,
-                                                   subscriber.sdp_version++);
+    const auto sdp =
+        media::build_subscriber_offer(media, subscriber.sdp_session_id, subscriber.sdp_version++);
     Json jsep = Json::object();
     jsep.set("type", "offer").set("sdp", media::serialize_sdp(sdp));
     return jsep;

@@ -1,12 +1,12 @@
 #include "media/sdp_negotiation.h"
 
-#include "media/payload_types.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <random>
 #include <sstream>
+
+#include "media/payload_types.h"
 
 namespace swiftcall::media {
 namespace {
