@@ -63,6 +63,16 @@ class SrtpPeer {
         rtp.resize(static_cast<size_t>(len));
         return rtp;
     }
+    // Protects len bytes of RTP at buf in place (room for
+    // SRTP_MAX_TRAILER_LEN more); returns the SRTP length, or -1.
+    int protect_in_place(uint8_t* buf, int len) {
+        return srtp_protect(session_, buf, &len) == srtp_err_status_ok ? len : -1;
+    }
+    // The stream's rollover counter, before its first packet (RFC 3711 §3.3.1).
+    void set_roc(uint32_t ssrc, uint32_t roc) {
+        if (srtp_set_stream_roc(session_, ssrc, roc) != srtp_err_status_ok)
+            throw std::runtime_error("srtp_set_stream_roc failed");
+    }
     // Returns the status; on success srtp holds the plaintext RTP.
     srtp_err_status_t unprotect(std::vector<uint8_t>& srtp) {
         int len = static_cast<int>(srtp.size());

@@ -2,8 +2,6 @@
 // for every profile, every sealed packet must be byte-identical to
 // srtp_protect's at the same index, across the ROC wrap, and libsrtp must
 // unprotect it.
-#include <srtp2/srtp.h>
-
 #include <catch2/catch.hpp>
 #include <memory>
 #include <random>
@@ -11,69 +9,23 @@
 
 #include "datapath/srtp_sealer.h"
 #include "rtp_builder.h"
+#include "srtp_peer.h"
 
 using swiftcall::datapath::SrtpMaster;
 using swiftcall::datapath::SrtpSealer;
 
 namespace {
 
-// libsrtp 2.5 refuses a second srtp_init in one process (its debug module
-// is registered twice), so the tests share one.
-void init_libsrtp_once() {
-    static const bool ok = srtp_init() == srtp_err_status_ok;
-    REQUIRE(ok);
-}
-
-struct SessionFree {
-    void operator()(srtp_ctx_t* s) const { srtp_dealloc(s); }
-};
-using Session = std::unique_ptr<srtp_ctx_t, SessionFree>;
-
-void set_policy(uint16_t profile, srtp_crypto_policy_t& p) {
-    switch (profile) {
-        case SC_PROFILE_AES128_CM_SHA1_80:
-            return srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p);
-        case SC_PROFILE_AES128_CM_SHA1_32:
-            return srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p);
-        case SC_PROFILE_AEAD_AES_128_GCM:
-            return srtp_crypto_policy_set_aes_gcm_128_16_auth(&p);
-        case SC_PROFILE_AEAD_AES_256_GCM:
-            return srtp_crypto_policy_set_aes_gcm_256_16_auth(&p);
-    }
-    FAIL("unknown profile");
-}
-
-// A session with one stream for `ssrc` (the direction is fixed by its first
-// use), so its ROC can be set before the first packet.
-Session libsrtp_session(const SrtpMaster& m, uint32_t ssrc) {
-    init_libsrtp_once();
-    srtp_policy_t p{};
-    set_policy(m.profile, p.rtp);
-    p.rtcp = p.rtp;
-    p.ssrc.type = ssrc_specific;
-    p.ssrc.value = ssrc;
-    std::vector<uint8_t> key = m.key;
-    key.insert(key.end(), m.salt.begin(), m.salt.end());
-    p.key = key.data();
-    p.window_size = 1024;
-    p.allow_repeat_tx = 1;
-    srtp_t s = nullptr;
-    REQUIRE(srtp_create(&s, &p) == srtp_err_status_ok);
-    return Session(s);
+uint32_t ssrc_of(const std::vector<uint8_t>& rtp) {
+    return uint32_t(rtp[8]) << 24 | uint32_t(rtp[9]) << 16 | uint32_t(rtp[10]) << 8 | rtp[11];
 }
 
 // libsrtp's output for `rtp` at `index` from a fresh stream told the ROC.
-std::vector<uint8_t> libsrtp_protect_at(const SrtpMaster& m, std::vector<uint8_t> rtp,
+std::vector<uint8_t> libsrtp_protect_at(const SrtpMaster& m, const std::vector<uint8_t>& rtp,
                                         uint64_t index) {
-    const uint32_t ssrc =
-        uint32_t(rtp[8]) << 24 | uint32_t(rtp[9]) << 16 | uint32_t(rtp[10]) << 8 | rtp[11];
-    const Session s = libsrtp_session(m, ssrc);
-    REQUIRE(srtp_set_stream_roc(s.get(), ssrc, uint32_t(index >> 16)) == srtp_err_status_ok);
-    int len = int(rtp.size());
-    rtp.resize(rtp.size() + SRTP_MAX_TRAILER_LEN);
-    REQUIRE(srtp_protect(s.get(), rtp.data(), &len) == srtp_err_status_ok);
-    rtp.resize(size_t(len));
-    return rtp;
+    sctest::SrtpPeer peer(m, ssrc_of(rtp), false);
+    peer.set_roc(ssrc_of(rtp), uint32_t(index >> 16));
+    return peer.protect(rtp);
 }
 
 SrtpMaster random_master(uint16_t profile, std::mt19937& rng) {
@@ -146,12 +98,11 @@ TEST_CASE("a long-lived libsrtp stream and the sealer agree across the ROC wrap"
         const SrtpMaster m = random_master(profile, rng);
         SrtpSealer sealer(m);
         const uint32_t ssrc = 0x5eed1234;
-        const Session tx = libsrtp_session(m, ssrc);
-        const Session rx = libsrtp_session(m, ssrc);
+        sctest::SrtpPeer tx(m, ssrc, false), rx(m, ssrc, true);
         // The sender starts at ROC 3, seq 65500, and runs through the wrap
         // to ROC 4: libsrtp tracks the ROC itself, the sealer is told.
-        REQUIRE(srtp_set_stream_roc(tx.get(), ssrc, 3) == srtp_err_status_ok);
-        REQUIRE(srtp_set_stream_roc(rx.get(), ssrc, 3) == srtp_err_status_ok);
+        tx.set_roc(ssrc, 3);
+        rx.set_roc(ssrc, 3);
         uint64_t index = (uint64_t{3} << 16) | 65500;
         for (int i = 0; i < 80; ++i, ++index) {
             RtpSpec spec;
@@ -161,19 +112,12 @@ TEST_CASE("a long-lived libsrtp stream and the sealer agree across the ROC wrap"
             const auto rtp = build_rtp(spec);
             const auto sealed = seal(sealer, rtp, index);
 
-            auto theirs = rtp;
-            int len = int(theirs.size());
-            theirs.resize(theirs.size() + SRTP_MAX_TRAILER_LEN);
-            REQUIRE(srtp_protect(tx.get(), theirs.data(), &len) == srtp_err_status_ok);
-            theirs.resize(size_t(len));
             CAPTURE(index);
-            REQUIRE(sealed == theirs);
+            REQUIRE(sealed == tx.protect(rtp));
 
             // And the far end decrypts it to the plaintext.
             auto received = sealed;
-            len = int(received.size());
-            REQUIRE(srtp_unprotect(rx.get(), received.data(), &len) == srtp_err_status_ok);
-            received.resize(size_t(len));
+            REQUIRE(rx.unprotect(received) == srtp_err_status_ok);
             REQUIRE(received == rtp);
         }
         CHECK((index >> 16) == 4);

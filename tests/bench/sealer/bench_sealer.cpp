@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "datapath/srtp_sealer.h"
+#include "srtp_peer.h"
 
 using swiftcall::datapath::srtp_kdf;
 using swiftcall::datapath::srtp_profile_info;
@@ -226,43 +227,16 @@ struct EvpLeg {
     }
 };
 
+// libsrtp2 through the tests' reference peer (tests/bpf/srtp_peer.h).
 struct LibsrtpSealer {
-    srtp_t s = nullptr;
-    uint64_t next = 0;  // libsrtp tracks the index itself: feed it in order
-    explicit LibsrtpSealer(const SrtpMaster& m, uint64_t first_index) : next(first_index) {
-        srtp_policy_t p{};
-        switch (m.profile) {
-            case SC_PROFILE_AES128_CM_SHA1_80:
-                srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
-                break;
-            case SC_PROFILE_AES128_CM_SHA1_32:
-                srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p.rtp);
-                break;
-            case SC_PROFILE_AEAD_AES_128_GCM:
-                srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
-                break;
-            default:
-                srtp_crypto_policy_set_aes_gcm_256_16_auth(&p.rtp);
-                break;
-        }
-        p.rtcp = p.rtp;
-        p.ssrc.type = ssrc_specific;
-        p.ssrc.value = kSsrc;
-        std::vector<uint8_t> key = m.key;
-        key.insert(key.end(), m.salt.begin(), m.salt.end());
-        p.key = key.data();
-        p.allow_repeat_tx = 1;
-        if (srtp_create(&s, &p) != srtp_err_status_ok ||
-            srtp_set_stream_roc(s, kSsrc, uint32_t(first_index >> 16)) != srtp_err_status_ok) {
-            std::fprintf(stderr, "libsrtp: srtp_create failed\n");
-            std::exit(2);
-        }
+    sctest::SrtpPeer peer;
+    LibsrtpSealer(const SrtpMaster& m, uint64_t first_index) : peer(m, kSsrc, false) {
+        peer.set_roc(kSsrc, uint32_t(first_index >> 16));  // it tracks the index itself after
     }
-    ~LibsrtpSealer() { srtp_dealloc(s); }
     size_t seal(const std::vector<uint8_t>& rtp, uint64_t, uint8_t* out) {
         std::memcpy(out, rtp.data(), rtp.size());
-        int len = int(rtp.size());
-        return srtp_protect(s, out, &len) == srtp_err_status_ok ? size_t(len) : 0;
+        const int len = peer.protect_in_place(out, int(rtp.size()));
+        return len < 0 ? 0 : size_t(len);
     }
 };
 
@@ -320,7 +294,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (srtp_init() != srtp_err_status_ok) return 2;
+    sctest::srtp_global_init();
 
     // The stream starts just below a ROC wrap, so every run crosses it.
     const uint64_t first = (uint64_t{7} << 16) | (65536 - packets / 2 % 65536);
