@@ -20,6 +20,8 @@ packages=(
     dpkg-dev xz-utils ca-certificates
     # kernel data plane
     libbpf-dev bpftool clang llvm
+    # fuzz tests (tests/fuzz): libFuzzer/ASan/UBSan runtimes of that clang, not a clang dependency
+    libclang-rt-dev
     # test harness: namespaces/veth, HTTP probes
     iproute2 curl procps
     # real WebRTC clients: aiortc (Debian's /usr/bin/python3), Chromium + playwright-core
