@@ -37,7 +37,7 @@ bool has_type(const json_t* value, FieldType type) {
 
 }  // namespace
 
-void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs) {
+void validate_fields(const json_t* body, std::span<const FieldSpec> specs) {
     if (!json_is_object(body)) throw ApiError(ErrorCode::invalid_json, "JSON error: not an object");
     for (const FieldSpec& spec : specs) {
         const json_t* value = json_object_get(body, spec.name);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace swiftcall::api {
@@ -28,7 +29,10 @@ struct FieldSpec {
 
 // Throws ApiError when a field is missing, has the wrong type, or a string is
 // longer than its max_length. Unknown fields are ignored, as VideoRoom does.
-void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs);
+void validate_fields(const json_t* body, std::span<const FieldSpec> specs);
+inline void validate_fields(const json_t* body, std::initializer_list<FieldSpec> specs) {
+    validate_fields(body, std::span<const FieldSpec>(specs.begin(), specs.size()));
+}
 
 std::optional<std::string> string_field(const json_t* body, const char* name);
 std::optional<uint64_t> uint_field(const json_t* body, const char* name);

@@ -85,6 +85,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         JANUS_LOG(LOG_FATAL, "[SwiftCall] %s: %s\n", path.c_str(), error.what());
         return -1;
     }
+    for (const auto& warning : config_.warnings)
+        JANUS_LOG(LOG_WARN, "[SwiftCall] %s: %s\n", path.c_str(), warning.c_str());
     for (const auto& settings : config_.rooms) {
         if (!rooms_.create(settings))
             JANUS_LOG(LOG_WARN, "[SwiftCall] duplicate room %" PRIu64 " in %s\n", settings.id,

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <set>
 
+#include "room/stock_room_options.h"
+
 namespace swiftcall::core {
 namespace {
 
@@ -27,7 +29,8 @@ uint64_t parse_uint(const std::string& option, const std::string& value, uint64_
     return out;
 }
 
-room::RoomSettings parse_room(const std::string& category, const ConfigSection& items) {
+room::RoomSettings parse_room(const std::string& category, const ConfigSection& items,
+                              std::vector<std::string>& warnings) {
     room::RoomSettings room;
     const std::string id_text = category.substr(5);
     room.id = parse_uint(category, id_text, (1ull << 53) - 1);
@@ -56,14 +59,18 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
             room.videocodecs = parse_codec_list(option, value, true);
         else if (key == "notify_joining")
             room.notify_joining = parse_bool(option, value);
-        // Accepted for VideoRoom config compatibility, not acted on.
-        else if (key == "record" || key == "rec_dir" || key == "bitrate_cap" ||
-                 key == "audiolevel_ext" || key == "audiolevel_event" || key == "videoorient_ext" ||
-                 key == "playoutdelay_ext" || key == "transport_wide_cc_ext" ||
-                 key == "lock_record" || key == "opus_fec" || key == "opus_dtx" ||
-                 key == "video_svc" || key == "audio_active_packets" ||
-                 key == "audio_level_average" || key == "h264_profile" || key == "vp9_profile" ||
-                 key == "allowed") {
+        else if (auto unsupported = room::check_unimplemented_room_option(key, value)) {
+            if (unsupported->severity == room::UnsupportedSeverity::refuse)
+                throw ConfigError(category + "." + unsupported->message);
+            warnings.push_back(category + "." + unsupported->message);
+        } else if (room::is_unimplemented_room_option(key)) {
+            // The value is what SwiftCall does anyway.
+        } else if (key == "allowed") {
+            // Not a stock jcfg option (its reader skips it too); tokens only
+            // come from create and the allowed request.
+            warnings.push_back(option +
+                               ": not read from the jcfg (nor by the stock VideoRoom); "
+                               "use create's allowed or the allowed request");
         } else {
             throw ConfigError("unknown option '" + option + "'");
         }
@@ -144,7 +151,7 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
                 }
             }
         } else if (name.rfind("room-", 0) == 0) {
-            config.rooms.push_back(parse_room(name, items));
+            config.rooms.push_back(parse_room(name, items, config.warnings));
         } else {
             throw ConfigError("unknown category '" + name + "'");
         }

@@ -31,6 +31,9 @@ struct PluginConfig {
     bool notify_events = true;                        // send events to Janus event handlers
     uint32_t keystream_legs = kDefaultKeystreamLegs;  // kernel legs with user-space keystreams
     std::vector<room::RoomSettings> rooms;
+    // Options taken but not acted on, one "room-N.key = value: why" each;
+    // the plugin logs them at load (never silently ignored).
+    std::vector<std::string> warnings;
 };
 
 class ConfigError : public std::runtime_error {

@@ -8,6 +8,7 @@
 #include "api/field_validator.h"
 #include "api/secret_check.h"
 #include "core/plugin.h"
+#include "room/stock_room_options.h"
 
 extern "C" {
 #include <debug.h>
@@ -35,6 +36,68 @@ Json room_json(const room::RoomSettings& s, size_t participants) {
     item.set("audiocodec", audio).set("videocodec", video);
     item.set("num_participants", static_cast<uint64_t>(participants));
     return item;
+}
+
+// Stock create options SwiftCall does not implement, typed as stock
+// (janus_videoroom.c create_parameters), then refused or logged.
+constexpr api::FieldSpec kUnimplementedCreateFields[] = {
+    {"signed_tokens", FieldType::boolean},
+    {"require_e2ee", FieldType::boolean},
+    {"bitrate_cap", FieldType::boolean},
+    {"vp9_profile", FieldType::string},
+    {"h264_profile", FieldType::string},
+    {"opus_fec", FieldType::boolean},
+    {"opus_dtx", FieldType::boolean},
+    {"video_svc", FieldType::boolean},
+    {"audiolevel_ext", FieldType::boolean},
+    {"audiolevel_event", FieldType::boolean},
+    {"audio_active_packets", FieldType::positive_integer},
+    {"audio_level_average", FieldType::positive_integer},
+    {"videoorient_ext", FieldType::boolean},
+    {"playoutdelay_ext", FieldType::boolean},
+    {"transport_wide_cc_ext", FieldType::boolean},
+    {"record", FieldType::boolean},
+    {"rec_dir", FieldType::string},
+    {"lock_record", FieldType::boolean},
+    {"dummy_publisher", FieldType::boolean},
+    {"dummy_streams", FieldType::array},
+};
+
+std::string option_text(const json_t* value) {
+    if (json_is_boolean(value)) return json_is_true(value) ? "true" : "false";
+    if (json_is_integer(value)) return std::to_string(json_integer_value(value));
+    if (json_is_string(value)) return json_string_value(value);
+    char* dumped = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    std::string text = dumped ? dumped : "?";
+    free(dumped);
+    return text.size() > 64 ? text.substr(0, 64) + "..." : text;
+}
+
+// Stock options of create/edit that SwiftCall does not implement, as
+// {request field, room option}: refused (430) where ignoring them would
+// leave the room open, otherwise returned for the caller to log once the
+// room is known. Types were checked by validate_fields already.
+std::vector<std::string> check_unimplemented(
+    const json_t* body, const std::vector<std::pair<const char*, const char*>>& fields) {
+    std::vector<std::string> warnings;
+    for (const auto& [field, option] : fields) {
+        const json_t* value = json_object_get(body, field);
+        if (value == nullptr) continue;
+        auto unsupported = room::check_unimplemented_room_option(option, option_text(value));
+        if (!unsupported) continue;
+        if (unsupported->severity == room::UnsupportedSeverity::refuse)
+            throw ApiError(ErrorCode::invalid_element,
+                           "Invalid element (" + unsupported->message + ")");
+        warnings.push_back(std::string(field) == option
+                               ? unsupported->message
+                               : std::string(field) + " (" + unsupported->message + ")");
+    }
+    return warnings;
+}
+
+void log_unimplemented(uint64_t room, const std::vector<std::string>& warnings) {
+    for (const auto& warning : warnings)
+        JANUS_LOG(LOG_WARN, "[SwiftCall] room %" PRIu64 ": %s\n", room, warning.c_str());
 }
 
 void check_codecs(const json_t* body, const char* field, bool video,
@@ -129,6 +192,7 @@ Json Plugin::room_create(const json_t* body) {
                                 {"permanent", FieldType::boolean},
                                 {"allowed", FieldType::array},
                                 {"admin_key", FieldType::string}});
+    api::validate_fields(body, kUnimplementedCreateFields);
     api::check_secret(config_.admin_key, body, "admin_key");
     const json_t* allowed = json_object_get(body, "allowed");
     // Stock checks the array before anything else about the room.
@@ -156,11 +220,16 @@ Json Plugin::room_create(const json_t* body) {
     s.allowed = std::move(tokens);
     check_codecs(body, "audiocodec", false, s.audiocodecs);
     check_codecs(body, "videocodec", true, s.videocodecs);
+    std::vector<std::pair<const char*, const char*>> unimplemented_fields;
+    for (const auto& spec : kUnimplementedCreateFields)
+        unimplemented_fields.emplace_back(spec.name, spec.name);
+    const auto unimplemented = check_unimplemented(body, unimplemented_fields);
     const uint64_t requested = s.id;
     auto room = rooms_.create(std::move(s));
     if (!room)
         throw ApiError(ErrorCode::room_exists, "Room " + std::to_string(requested) + " already exists");
     JANUS_LOG(LOG_INFO, "[SwiftCall] created room %" PRIu64 "\n", room->id());
+    log_unimplemented(room->id(), unimplemented);
     Json response = Json::object();
     response.set("videoroom", "created").set("room", room->id()).set_bool("permanent", false);
     return response;
@@ -175,8 +244,12 @@ Json Plugin::room_edit(const json_t* body) {
                                 {"new_bitrate", FieldType::integer},
                                 {"new_fir_freq", FieldType::integer},
                                 {"new_publishers", FieldType::positive_integer},
+                                {"new_lock_record", FieldType::boolean},
+                                {"new_rec_dir", FieldType::string},
                                 {"permanent", FieldType::boolean}});
     auto room = room_for(body, true);
+    log_unimplemented(room->id(), check_unimplemented(body, {{"new_lock_record", "lock_record"},
+                                                             {"new_rec_dir", "rec_dir"}}));
     const auto bitrate = api::int_field(body, "new_bitrate");
     if (bitrate && (*bitrate < 0 || *bitrate > (1ll << 31)))
         throw ApiError(ErrorCode::invalid_element, "Invalid element (new_bitrate)");

@@ -60,3 +60,39 @@ TEST_CASE("defaults match the stock VideoRoom") {
     CHECK(config.rooms[0].audiocodecs == std::vector<std::string>{"opus"});
     CHECK(config.rooms[0].videocodecs == std::vector<std::string>{"vp8"});
 }
+
+TEST_CASE(
+    "stock room options SwiftCall lacks are logged, or refused where ignoring them opens the "
+    "room") {
+    // The values SwiftCall behaves as anyway pass without a word.
+    auto quiet = parse_plugin_config({{"room-7",
+                                       {{"record", "false"},
+                                        {"audiolevel_ext", "yes"},
+                                        {"opus_fec", "true"},
+                                        {"require_e2ee", "no"},
+                                        {"signed_tokens", "false"}}}});
+    CHECK(quiet.warnings.empty());
+    REQUIRE(quiet.rooms.size() == 1);
+
+    // A feature we do not give: the room loads, the warning names it.
+    auto loud = parse_plugin_config(
+        {{"room-7", {{"record", "true"}, {"rec_dir", "/tmp/rec"}, {"audiolevel_event", "1"}}}});
+    REQUIRE(loud.rooms.size() == 1);
+    REQUIRE(loud.warnings.size() == 3);
+    CHECK_THAT(loud.warnings[0],
+               Catch::Contains("room-7.audiolevel_event = 1") && Catch::Contains("not supported"));
+    CHECK_THAT(loud.warnings[1], Catch::Contains("room-7.rec_dir = /tmp/rec"));
+    CHECK_THAT(loud.warnings[2], Catch::Contains("room-7.record = true"));
+
+    // allowed is no stock jcfg option; it must not look like a token check.
+    auto allowed = parse_plugin_config({{"room-7", {{"allowed", "abc"}}}});
+    REQUIRE(allowed.warnings.size() == 1);
+    CHECK_THAT(allowed.warnings[0], Catch::Contains("room-7.allowed"));
+    CHECK_FALSE(allowed.rooms[0].check_allowed);
+
+    // An access check we cannot enforce stops the plugin from loading.
+    CHECK_THROWS_WITH(parse_plugin_config({{"room-7", {{"signed_tokens", "true"}}}}),
+                      Catch::Contains("room-7.signed_tokens") && Catch::Contains("admit anyone"));
+    CHECK_THROWS_WITH(parse_plugin_config({{"room-7", {{"require_e2ee", "yes"}}}}),
+                      Catch::Contains("room-7.require_e2ee"));
+}

@@ -1,0 +1,31 @@
+#include <catch2/catch.hpp>
+
+#include "room/stock_room_options.h"
+
+using namespace swiftcall::room;
+
+TEST_CASE("a stock option is quiet only at the value SwiftCall behaves as") {
+    CHECK_FALSE(check_unimplemented_room_option("record", "false"));
+    CHECK_FALSE(check_unimplemented_room_option("record", "no"));
+    CHECK_FALSE(check_unimplemented_room_option("playoutdelay_ext", "0"));
+    CHECK_FALSE(check_unimplemented_room_option("transport_wide_cc_ext", "true"));
+    // SwiftCall's own options are not this table's business.
+    CHECK_FALSE(check_unimplemented_room_option("pin", "1234"));
+    CHECK_FALSE(is_unimplemented_room_option("pin"));
+
+    auto record = check_unimplemented_room_option("record", "true");
+    REQUIRE(record);
+    CHECK(record->severity == UnsupportedSeverity::warn);
+    CHECK_THAT(record->message,
+               Catch::StartsWith("record = true: ") && Catch::Contains("not supported"));
+    // Options that only configure a missing feature warn at every value.
+    REQUIRE(check_unimplemented_room_option("audio_active_packets", "100"));
+    REQUIRE(check_unimplemented_room_option("h264_profile", "42e01f"));
+
+    auto e2ee = check_unimplemented_room_option("require_e2ee", "true");
+    REQUIRE(e2ee);
+    CHECK(e2ee->severity == UnsupportedSeverity::refuse);
+    REQUIRE(check_unimplemented_room_option("signed_tokens", "1"));
+    CHECK(check_unimplemented_room_option("signed_tokens", "1")->severity ==
+          UnsupportedSeverity::refuse);
+}
