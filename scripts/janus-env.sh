@@ -5,6 +5,7 @@
 #   janus-env.sh start   [options]   create namespaces, write config, start Janus
 #   janus-env.sh stop    [options]   stop Janus, delete the namespaces (idempotent)
 #   janus-env.sh status  [options]   print the environment of a running instance
+#   janus-env.sh restart [options]   stop and start Janus again, same config
 #   janus-env.sh exec    [options] -- CMD...   run CMD in the client namespace
 #   janus-env.sh jexec   [options] -- CMD...   run CMD in the Janus namespace
 #
@@ -69,7 +70,7 @@ die() { echo "janus-env: $*" >&2; exit 1; }
 log() { echo "janus-env: $*" >&2; }
 
 cmd=${1:-}
-[ -n "$cmd" ] || die "usage: $0 start|stop|status|exec|jexec [options] [-- cmd...]"
+[ -n "$cmd" ] || die "usage: $0 start|stop|restart|status|exec|jexec [options] [-- cmd...]"
 shift
 while [ $# -gt 0 ]; do
     case $1 in
@@ -382,19 +383,10 @@ EOF
     fi
 }
 
-start() {
-    [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
-    command -v janus >/dev/null || die "janus is not installed (scripts/install-deps.sh)"
-    take_lock
-    if nsexists "$ns_j" || nsexists "$ns_c"; then
-        log "stale instance $prefix$id found; removing it first"
-        cleanup
-    fi
-    mkdir -p "$state"
-    trap 'log "start failed; cleaning up"; cleanup; rm -rf "$lock"' ERR INT TERM
-    make_topology
-    local pkg
-    pkg=$(write_config)
+# Starts Janus on the instance's config and waits until plugin $1 answers;
+# 0 when it does, 1 (Janus stopped) when not.
+launch_janus() {
+    local pkg=$1
     : > "$state/janus.log"
     # setsid: Janus gets its own session so a Ctrl-C in the caller's terminal
     # reaches it only through our cleanup, in order.
@@ -420,6 +412,24 @@ start() {
     if [ $ok != 1 ]; then
         log "Janus did not come up with plugin $pkg; last log lines:"
         tail -n 30 "$state/janus.log" "$state/janus.stdout" >&2 || true
+        return 1
+    fi
+}
+
+start() {
+    [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
+    command -v janus >/dev/null || die "janus is not installed (scripts/install-deps.sh)"
+    take_lock
+    if nsexists "$ns_j" || nsexists "$ns_c"; then
+        log "stale instance $prefix$id found; removing it first"
+        cleanup
+    fi
+    mkdir -p "$state"
+    trap 'log "start failed; cleaning up"; cleanup; rm -rf "$lock"' ERR INT TERM
+    make_topology
+    local pkg
+    pkg=$(write_config)
+    if ! launch_janus "$pkg"; then
         cleanup
         rm -rf "$lock"
         exit 1
@@ -429,8 +439,27 @@ start() {
     cat "$state/env"
 }
 
+# Stops Janus (SIGTERM, as an operator would) and starts it again on the
+# same config and namespaces; for tests of what survives a restart
+# (permanent rooms). The client namespace and the instance lock stay.
+restart() {
+    [ -f "$state/env" ] || die "instance $prefix$id not running"
+    local pkg pid
+    pkg=$(sed -n 's/^SC_PACKAGE=//p' "$state/env")
+    pid=$(cat "$state/janus.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && die "Janus (pid $pid) did not stop within 10 s"
+    # launch_janus starts a fresh log; keep the first run's for failures.
+    cat "$state/janus.log" >> "$state/janus.log.before-restart"
+    launch_janus "$pkg" || die "Janus did not come back with plugin $pkg"
+    sed -i "s/^SC_JANUS_PID=.*/SC_JANUS_PID=$(cat "$state/janus.pid")/" "$state/env"
+    cat "$state/env"
+}
+
 case $cmd in
     start) start ;;
+    restart) restart ;;
     stop) cleanup; rm -rf "$state" "$lock"; log "stopped $prefix$id" ;;
     status) [ -f "$state/env" ] && cat "$state/env" || die "instance $prefix$id not running" ;;
     exec) exec ip netns exec "$ns_c" "$@" ;;

@@ -85,6 +85,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         JANUS_LOG(LOG_FATAL, "[SwiftCall] %s: %s\n", path.c_str(), error.what());
         return -1;
     }
+    room_store_ = std::make_unique<RoomConfigStore>(config_folder, SWIFTCALL_PACKAGE);
     for (const auto& warning : config_.warnings)
         JANUS_LOG(LOG_WARN, "[SwiftCall] %s: %s\n", path.c_str(), warning.c_str());
     for (const auto& settings : config_.rooms) {

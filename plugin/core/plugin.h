@@ -18,6 +18,7 @@
 #include "core/kernel_mirror.h"
 #include "core/nack_responder.h"
 #include "core/plugin_config.h"
+#include "core/room_config_store.h"
 #include "core/session.h"
 #include "room/room_registry.h"
 
@@ -111,6 +112,7 @@ class Plugin {
     PluginConfig config_;
     CapabilityReport capabilities_;
     room::RoomRegistry rooms_;
+    std::unique_ptr<RoomConfigStore> room_store_;  // permanent rooms
     std::unique_ptr<JanusMediaSink> sink_;
     std::unique_ptr<KernelMirror> mirror_;
     std::unique_ptr<Fanout> fanout_;

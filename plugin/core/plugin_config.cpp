@@ -118,6 +118,27 @@ std::vector<std::string> parse_codec_list(const std::string& option, const std::
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> room_config_items(const room::RoomSettings& room) {
+    std::vector<std::pair<std::string, std::string>> items;
+    auto join = [](const std::vector<std::string>& codecs) {
+        std::string out;
+        for (const auto& c : codecs) out += (out.empty() ? "" : ",") + c;
+        return out;
+    };
+    items.emplace_back("description", room.description);
+    if (room.is_private) items.emplace_back("is_private", "yes");
+    if (room.require_pvtid) items.emplace_back("require_pvtid", "yes");
+    items.emplace_back("bitrate", std::to_string(room.bitrate));
+    items.emplace_back("publishers", std::to_string(room.max_publishers));
+    if (room.fir_freq) items.emplace_back("fir_freq", std::to_string(room.fir_freq));
+    items.emplace_back("audiocodec", join(room.audiocodecs));
+    items.emplace_back("videocodec", join(room.videocodecs));
+    if (!room.secret.empty()) items.emplace_back("secret", room.secret);
+    if (!room.pin.empty()) items.emplace_back("pin", room.pin);
+    if (room.notify_joining) items.emplace_back("notify_joining", "yes");
+    return items;
+}
+
 PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& categories) {
     PluginConfig config;
     for (const auto& [name, items] : categories) {

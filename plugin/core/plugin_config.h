@@ -45,6 +45,13 @@ using ConfigSection = std::map<std::string, std::string>;
 // Categories by name ("general", "room-1234", ...) to their items.
 PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& categories);
 
+// A room as the items of its jcfg category ("room-<id>"), for permanent
+// rooms: what parse_plugin_config reads back into the same settings. As
+// stock, only options that differ from the defaults are written (and the
+// description always); booleans are "yes"; the token list is not saved
+// (stock's jcfg has none).
+std::vector<std::pair<std::string, std::string>> room_config_items(const room::RoomSettings& room);
+
 // "opus,pcmu" -> {"opus","pcmu"}; throws ConfigError for unknown codecs.
 std::vector<std::string> parse_codec_list(const std::string& option, const std::string& value,
                                           bool video);

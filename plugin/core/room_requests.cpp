@@ -197,9 +197,9 @@ Json Plugin::room_create(const json_t* body) {
     const json_t* allowed = json_object_get(body, "allowed");
     // Stock checks the array before anything else about the room.
     auto tokens = allowed ? api::allowed_tokens(allowed) : std::set<std::string>{};
-    if (api::bool_field(body, "permanent").value_or(false))
-        throw ApiError(ErrorCode::invalid_element,
-                       "Invalid element (permanent rooms are configured in the jcfg)");
+    const bool permanent = api::bool_field(body, "permanent").value_or(false);
+    if (permanent && !room_store_->available())
+        throw ApiError(ErrorCode::unknown, "No configuration file, can't create permanent room");
     room::RoomSettings s;
     s.id = api::uint_field(body, "room").value_or(0);
     s.description = api::string_field(body, "description").value_or("");
@@ -230,8 +230,11 @@ Json Plugin::room_create(const json_t* body) {
         throw ApiError(ErrorCode::room_exists, "Room " + std::to_string(requested) + " already exists");
     JANUS_LOG(LOG_INFO, "[SwiftCall] created room %" PRIu64 "\n", room->id());
     log_unimplemented(room->id(), unimplemented);
+    // As stock: the room exists either way; "permanent" says whether the
+    // jcfg now holds it.
+    const bool saved = permanent && room_store_->save(room->settings());
     Json response = Json::object();
-    response.set("videoroom", "created").set("room", room->id()).set_bool("permanent", false);
+    response.set("videoroom", "created").set("room", room->id()).set_bool("permanent", saved);
     return response;
 }
 
@@ -247,6 +250,9 @@ Json Plugin::room_edit(const json_t* body) {
                                 {"new_lock_record", FieldType::boolean},
                                 {"new_rec_dir", FieldType::string},
                                 {"permanent", FieldType::boolean}});
+    const bool permanent = api::bool_field(body, "permanent").value_or(false);
+    if (permanent && !room_store_->available())
+        throw ApiError(ErrorCode::unknown, "No configuration file, can't edit room permanently");
     auto room = room_for(body, true);
     log_unimplemented(room->id(), check_unimplemented(body, {{"new_lock_record", "lock_record"},
                                                              {"new_rec_dir", "rec_dir"}}));
@@ -268,15 +274,20 @@ Json Plugin::room_edit(const json_t* body) {
         if (auto v = api::uint_field(body, "new_publishers"))
             s.max_publishers = static_cast<int>(std::min<uint64_t>(*v, 1000));
     });
+    const bool saved = permanent && room_store_->save(room->settings());
     Json response = Json::object();
-    response.set("videoroom", "edited").set("room", room->id());
+    response.set("videoroom", "edited").set("room", room->id()).set_bool("permanent", saved);
     return response;
 }
 
 Json Plugin::room_destroy(const json_t* body) {
     api::validate_fields(body, {{"permanent", FieldType::boolean}});
+    const bool permanent = api::bool_field(body, "permanent").value_or(false);
+    if (permanent && !room_store_->available())
+        throw ApiError(ErrorCode::unknown, "No configuration file, can't destroy room permanently");
     auto room = room_for(body, true);
     rooms_.remove(room->id());
+    const bool saved = permanent && room_store_->remove(room->id());
     Json event = Json::object();
     event.set("videoroom", "destroyed").set("room", room->id());
     notify_room(*room, event, nullptr);
@@ -294,7 +305,7 @@ Json Plugin::room_destroy(const json_t* body) {
         gateway_->close_pc(static_cast<janus_plugin_session*>(s->session));
     JANUS_LOG(LOG_INFO, "[SwiftCall] destroyed room %" PRIu64 "\n", room->id());
     Json response = Json::object();
-    response.set("videoroom", "destroyed").set("room", room->id());
+    response.set("videoroom", "destroyed").set("room", room->id()).set_bool("permanent", saved);
     return response;
 }
 

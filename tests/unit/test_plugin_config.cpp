@@ -96,3 +96,45 @@ TEST_CASE(
     CHECK_THROWS_WITH(parse_plugin_config({{"room-7", {{"require_e2ee", "yes"}}}}),
                       Catch::Contains("room-7.require_e2ee"));
 }
+
+TEST_CASE("a permanent room's jcfg items read back into the same settings") {
+    swiftcall::room::RoomSettings room;
+    room.id = 4242;
+    room.description = "Board, 2nd floor";
+    room.is_private = true;
+    room.secret = "s3";
+    room.pin = "1234";
+    room.require_pvtid = true;
+    room.max_publishers = 9;
+    room.bitrate = 256000;
+    room.fir_freq = 10;
+    room.audiocodecs = {"opus", "pcmu"};
+    room.videocodecs = {"h264", "vp8"};
+    room.notify_joining = true;
+    const auto items = room_config_items(room);
+    ConfigSection section(items.begin(), items.end());
+    CHECK(section.size() == items.size());  // no key twice
+    auto config = parse_plugin_config({{"room-4242", section}});
+    CHECK(config.warnings.empty());
+    REQUIRE(config.rooms.size() == 1);
+    const auto& back = config.rooms[0];
+    CHECK(back.id == room.id);
+    CHECK(back.description == room.description);
+    CHECK(back.is_private);
+    CHECK(back.secret == room.secret);
+    CHECK(back.pin == room.pin);
+    CHECK(back.require_pvtid);
+    CHECK(back.max_publishers == 9);
+    CHECK(back.bitrate == 256000);
+    CHECK(back.fir_freq == 10);
+    CHECK(back.audiocodecs == room.audiocodecs);
+    CHECK(back.videocodecs == room.videocodecs);
+    CHECK(back.notify_joining);
+
+    // The defaults stay out of the file, as stock writes it.
+    const auto plain = room_config_items(swiftcall::room::RoomSettings{});
+    ConfigSection plain_section(plain.begin(), plain.end());
+    CHECK_FALSE(plain_section.count("secret"));
+    CHECK_FALSE(plain_section.count("is_private"));
+    CHECK(plain_section.at("publishers") == "3");
+}
