@@ -380,6 +380,8 @@ void Plugin::handle_async(Message& message) {
         reply = Reply{error_event(error), api::Json()};
     }
     if (reply.event) push_event(message.session, message.transaction, reply.event, reply.jsep);
+    if (reply.followup_event)
+        push_event(message.session, "", reply.followup_event, reply.followup_jsep);
     std::shared_ptr<room::Subscriber> subscriber;
     {
         std::lock_guard guard(session.lock);

@@ -76,6 +76,10 @@ class Plugin {
     struct Reply {
         api::Json event;
         api::Json jsep;
+        // Pushed after the reply, with no transaction: an offer that was
+        // held back while a previous one was unanswered.
+        api::Json followup_event{};
+        api::Json followup_jsep{};
     };
     Reply join_publisher(Session& session, const json_t* body, const json_t* jsep);
     Reply configure_publisher(Session& session, const json_t* body, const json_t* jsep);

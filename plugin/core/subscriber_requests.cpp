@@ -30,18 +30,24 @@ int64_t now_us() {
 
 struct StreamRequest {
     uint64_t feed = 0;
+    bool has_feed = true;  // false only in unsubscribe lists (by sub_mid)
     std::optional<std::string> mid;
     std::optional<std::string> sub_mid;
 };
 
-// "streams": [{feed, mid?, sub_mid?}], or the legacy single "feed".
+enum class FeedField { required, optional };
+
+// "streams": [{feed, mid?, sub_mid?}], or the legacy single "feed". In an
+// unsubscribe list the feed is optional (stock: an entry may name only the
+// subscriber's own sub_mid).
 std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char* field,
-                                                 bool legacy_feed) {
+                                                 bool legacy_feed,
+                                                 FeedField feed = FeedField::required) {
     std::vector<StreamRequest> out;
     const json_t* streams = json_object_get(body, field);
     if (streams == nullptr && legacy_feed && json_object_get(body, "feed")) {
         api::validate_fields(body, {{"feed", FieldType::positive_integer, true}});
-        out.push_back({*api::uint_field(body, "feed"), std::nullopt, std::nullopt});
+        out.push_back({*api::uint_field(body, "feed"), true, std::nullopt, std::nullopt});
         return out;
     }
     if (streams == nullptr || (json_is_array(streams) && json_array_size(streams) == 0))
@@ -56,10 +62,12 @@ std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char*
     size_t index;
     json_t* item;
     json_array_foreach(streams, index, item) {
-        api::validate_fields(item, {{"feed", FieldType::positive_integer, true},
-                                    {"mid", FieldType::string},
-                                    {"sub_mid", FieldType::string}});
-        out.push_back({*api::uint_field(item, "feed"), api::string_field(item, "mid"),
+        api::validate_fields(item,
+                             {{"feed", FieldType::positive_integer, feed == FeedField::required},
+                              {"mid", FieldType::string},
+                              {"sub_mid", FieldType::string}});
+        const auto id = api::uint_field(item, "feed");
+        out.push_back({id.value_or(0), id.has_value(), api::string_field(item, "mid"),
                        api::string_field(item, "sub_mid")});
     }
     return out;
@@ -110,7 +118,9 @@ Json Plugin::subscriber_streams_json(room::Subscriber& subscriber) const {
     return list;
 }
 
+// Called with subscriber.lock held.
 Json Plugin::subscriber_offer(room::Subscriber& subscriber) {
+    subscriber.answered = false;
     std::vector<media::SubscribedMedia> media;
     for (const auto& s : subscriber.streams) {
         std::lock_guard guard(s->lock);
@@ -227,9 +237,23 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
     }
     subscriber->paused = false;
     std::vector<std::pair<uint64_t, std::shared_ptr<room::PublisherStream>>> video_sources;
+    Json followup_event, followup_jsep;
     {
         std::lock_guard guard(subscriber->lock);
         subscriber->started = true;
+        if (jsep) {
+            // The answer is in: a change held back meanwhile is offered now
+            // (stock: an "updated" event with the new offer).
+            if (subscriber->pending_offer) {
+                subscriber->pending_offer = false;
+                followup_event = Json::object();
+                followup_event.set("videoroom", "updated").set("room", subscriber->room_id);
+                followup_event.set("streams", subscriber_streams_json(*subscriber));
+                followup_jsep = subscriber_offer(*subscriber);
+            } else {
+                subscriber->answered = true;
+            }
+        }
         for (const auto& s : subscriber->streams) {
             std::lock_guard sg(s->lock);
             s->paused = false;
@@ -245,7 +269,7 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
     }
     Json event = Json::object();
     event.set("videoroom", "event").set("room", subscriber->room_id).set("started", "ok");
-    return Reply{event, Json()};
+    return Reply{event, Json(), followup_event, followup_jsep};
 }
 
 Plugin::Reply Plugin::pause_subscriber(Session& session) {
@@ -422,19 +446,29 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
         room = session.room;
     }
     if (!subscriber || !room) throw ApiError(ErrorCode::join_first, "Not joined");
+    // Stock: a list that is present but empty is 430, not 429.
+    auto refuse_empty = [body](const char* field, const char* what) {
+        const json_t* list = json_object_get(body, field);
+        if (json_is_array(list) && json_array_size(list) == 0)
+            throw ApiError(ErrorCode::invalid_element, std::string("Empty ") + what + " list");
+    };
     std::vector<StreamRequest> add, remove;
-    if (request == "subscribe")
+    if (request == "subscribe") {
+        refuse_empty("streams", "subscription");
         add = parse_stream_requests(body, "streams", false);
-    else if (request == "unsubscribe")
-        remove = parse_stream_requests(body, "streams", false);
-    else {
+    } else if (request == "unsubscribe") {
+        refuse_empty("streams", "unsubscription");
+        remove = parse_stream_requests(body, "streams", false, FeedField::optional);
+    } else {
         if (!json_object_get(body, "subscribe") && !json_object_get(body, "unsubscribe"))
             throw ApiError(ErrorCode::missing_element,
                            "Missing mandatory element (subscribe/unsubscribe)");
+        refuse_empty("subscribe", "subscription");
+        refuse_empty("unsubscribe", "unsubscription");
         if (json_object_get(body, "subscribe"))
             add = parse_stream_requests(body, "subscribe", false);
         if (json_object_get(body, "unsubscribe"))
-            remove = parse_stream_requests(body, "unsubscribe", false);
+            remove = parse_stream_requests(body, "unsubscribe", false, FeedField::optional);
     }
     // Resolve the additions first so a bad feed changes nothing.
     std::vector<std::shared_ptr<room::PublisherStream>> sources;
@@ -463,18 +497,33 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
     Json jsep;
     {
         std::lock_guard guard(subscriber->lock);
+        size_t changes = 0;
         for (const auto& req : remove) {
             for (const auto& s : subscriber->streams) {
                 {
+                    // As stock: a sub_mid names one of our streams, whatever
+                    // the feed; otherwise a feed (and maybe its mid); an
+                    // entry with neither removes nothing.
                     std::lock_guard sg(s->lock);
-                    if (!s->active || s->feed_id != req.feed) continue;
-                    if (req.mid && s->feed_mid != *req.mid) continue;
-                    if (req.sub_mid && s->mid != *req.sub_mid) continue;
+                    if (!s->active) continue;
+                    if (req.sub_mid) {
+                        if (s->mid != *req.sub_mid) continue;
+                    } else {
+                        if (!req.has_feed || s->feed_id != req.feed) continue;
+                        if (req.mid && s->feed_mid != *req.mid) continue;
+                    }
                 }
                 unlink(*s);
                 std::lock_guard sg(s->lock);
                 s->active = false;
+                changes++;
             }
+        }
+        changes += sources.size();
+        if (changes == 0) {
+            // Stock: nothing changed, so no offer; just the ack.
+            event.set("videoroom", "updated").set("room", room->id());
+            return Reply{event, Json()};
         }
         for (size_t i = 0; i < sources.size(); i++) {
             auto sub = std::make_shared<room::SubscriberStream>();
@@ -489,6 +538,13 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
             sub->paused = subscriber->paused;
             subscriber->streams.push_back(sub);
             link(*sources[i], sub);
+        }
+        if (!subscriber->answered) {
+            // An offer is still unanswered: stock holds this one back until
+            // the answer arrives (start_subscriber sends it).
+            subscriber->pending_offer = true;
+            event.set("videoroom", "updating").set("room", room->id());
+            return Reply{event, Json()};
         }
         event.set("videoroom", "updated").set("room", room->id());
         event.set("streams", subscriber_streams_json(*subscriber));

@@ -179,8 +179,13 @@ struct Subscriber {
     bool started = false;
     uint64_t sdp_session_id = 0;  // set with the first offer: media::new_sdp_session_id()
     uint64_t sdp_version = 1;
-    std::mutex lock;  // guards streams
+    std::mutex lock;  // guards streams, answered, pending_offer
     std::vector<std::shared_ptr<SubscriberStream>> streams;
+    // As stock: an offer is out until the subscriber's answer arrives; a
+    // change meanwhile is not offered at once ("updating") but once the
+    // answer is in, so two offers are never in flight.
+    bool answered = false;
+    bool pending_offer = false;
 };
 
 }  // namespace swiftcall::room
