@@ -526,6 +526,37 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
             return Reply{event, Json()};
         }
         for (size_t i = 0; i < sources.size(); i++) {
+            // As stock: an m-line whose feed is gone is reused by a new
+            // stream of the same kind and codec, so churn does not grow the
+            // SDP. Its mid, outgoing SSRC and SRTP index space stay; the
+            // rewriter re-syncs as on a switch.
+            std::shared_ptr<room::SubscriberStream> reuse;
+            for (const auto& s : subscriber->streams) {
+                std::lock_guard sg(s->lock);
+                if (!s->active && s->media.kind == sources[i]->media.kind &&
+                    s->media.codec == sources[i]->media.codec) {
+                    reuse = s;
+                    break;
+                }
+            }
+            if (reuse) {
+                {
+                    std::lock_guard sg(reuse->lock);
+                    reuse->feed_id = feeds[i];
+                    reuse->feed_mid = sources[i]->media.mid;
+                    reuse->source = sources[i];
+                    reuse->media = sources[i]->media;
+                    reuse->payload_type = media::subscriber_payload_type(sources[i]->media.codec);
+                    reuse->active = true;
+                    reuse->send = true;
+                    reuse->paused = subscriber->paused;
+                    reuse->simulcast = media::SimulcastSelector();
+                    reuse->rewriter.force_resync();
+                    reuse->vp8.on_switch();
+                }
+                link(*sources[i], reuse);
+                continue;
+            }
             auto sub = std::make_shared<room::SubscriberStream>();
             sub->mindex = static_cast<int>(subscriber->streams.size());
             sub->mid = std::to_string(sub->mindex);

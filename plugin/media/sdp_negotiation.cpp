@@ -243,9 +243,22 @@ Sdp build_subscriber_offer(const std::vector<SubscribedMedia>& media_list, uint6
         media.formats = {std::to_string(pt < 0 ? 0 : pt)};
         media.other_lines = {"c=IN IP4 127.0.0.1"};
         add(media, "mid", sub.mid);
-        if (!sub.active || src.disabled || pt < 0) {
+        if (pt < 0) {
+            // A codec we cannot offer: the m-line is rejected.
             media.port = 0;
             add_flag(media, "inactive");
+            sdp.media.push_back(std::move(media));
+            continue;
+        }
+        if (!sub.active || src.disabled) {
+            // As stock: a stream whose feed is gone stays a live, bundled
+            // m-line (port 9, so the core keeps its ICE/DTLS attributes and
+            // BUNDLE membership) with its codec, only inactive; a port-0
+            // m-line without transport attributes is one some peers (aiortc)
+            // cannot parse, and it could never be reused.
+            media.port = 9;
+            add_flag(media, "inactive");
+            add_codec_lines(media, src, pt);
             sdp.media.push_back(std::move(media));
             continue;
         }

@@ -5,7 +5,15 @@ arrives. A `subscribe` meanwhile is not offered at once: the answer is
 after the subscriber's answer, so two offers are never in flight. A change
 that changes nothing (`unsubscribe` of a feed not subscribed) is acked as
 `updated` with no offer. The subscriber then decodes both feeds on one
-PeerConnection. Every answer was first observed on the stock VideoRoom
+PeerConnection; an unsubscribe by `sub_mid` leaves that m-line inactive but
+bundled, and a later subscribe to the same kind and codec reuses it, so the
+SDP does not grow.
+
+On the stock VideoRoom 1.1.2 every step matches except the very last: the
+re-used m-line's video does not decode again within 20 s (seen on every
+run). SwiftCall asks the publisher for a keyframe when the subscriber's
+answer comes in; stock apparently does not for a re-used m-line, and the
+aiortc publisher sends none unasked. SwiftCall's behaviour is kept. Every answer was first observed on the stock VideoRoom
 (`--mode stock`).
 
 tests/harness/with-janus.sh --mode compat -- /usr/bin/python3 test_subscription_updates.py
@@ -75,7 +83,8 @@ async def main():
         # The held-back offer follows the answer, with both feeds' streams.
         d, offer = await h.next_event(lambda e: e.get("videoroom") == "updated", timeout=10)
         check(offer and offer.get("type") == "offer", f"no offer after the answer: {d} {offer}")
-        feeds = {s.get("feed_id") for s in d.get("streams", []) if s.get("active", True)}
+        updated_streams = d.get("streams", [])
+        feeds = {s.get("feed_id") for s in updated_streams if s.get("active", True)}
         check({red.id, blue.id} <= feeds, f"updated streams lack a feed: {d.get('streams')}")
         check(offer["sdp"].count("m=video") == 2, "the new offer should carry two video m-lines")
         d, _ = await answer(pc, h, offer)
@@ -93,10 +102,47 @@ async def main():
         check(len(video) == 2 and min(video) >= 20,
               f"want two decoding video tracks (>= 20 frames each), got {video}")
 
-        # Answered now: a change is offered at once.
-        d, jsep = await h.request({"request": "subscribe", "streams": [{"feed": blue.id}]})
-        check(d.get("videoroom") == "updated" and jsep and jsep.get("type") == "offer",
-              f"subscribe after the answer: want 'updated' with an offer, got {d} {jsep}")
+        # Answered now: a change is offered at once. Unsubscribe blue's
+        # video by its sub_mid alone; the m-line stays, inactive but
+        # bundled, and aiortc must be able to take the offer.
+        blue_stream = next(s for s in updated_streams
+                           if s.get("feed_id") == blue.id and s.get("type") == "video")
+        blue_video = blue_stream["mid"]
+        d, offer = await h.request({"request": "unsubscribe", "streams": [{"sub_mid": blue_video}]})
+        check(d.get("videoroom") == "updated" and offer and offer.get("type") == "offer",
+              f"unsubscribe by sub_mid after the answer: want 'updated' with an offer, got {d} {offer}")
+        lines = offer["sdp"].count("m=")
+        d, _ = await answer(pc, h, offer)
+        check(d.get("started") == "ok", f"start after unsubscribe: {d}")
+        red_track = next(t for t in frames if t.kind == "video" and frames[t] > 0)
+        before = dict(frames)
+        await asyncio.sleep(2)
+        video_gain = {t: frames[t] - before.get(t, 0) for t in frames if t.kind == "video"}
+        check(sum(1 for g in video_gain.values() if g >= 10) >= 1,
+              f"the remaining feed stopped decoding after unsubscribe: {video_gain}")
+
+        # Subscribing blue's video again reuses the inactive m-line (stock):
+        # the offer has no more m-lines than before, and blue's video is back.
+        d, offer = await h.request({"request": "subscribe",
+                                    "streams": [{"feed": blue.id, "mid": blue_stream["feed_mid"]}]})
+        check(d.get("videoroom") == "updated" and offer, f"re-subscribe: {d} {offer}")
+        check(offer["sdp"].count("m=") == lines,
+              f"re-subscribe grew the SDP from {lines} to {offer['sdp'].count('m=')} m-lines")
+        mids = [s["mid"] for s in d.get("streams", []) if s.get("feed_id") == blue.id and s.get("type") == "video"]
+        check(mids == [blue_video], f"blue's video should be back on mid {blue_video}: {d.get('streams')}")
+        d, _ = await answer(pc, h, offer)
+        check(d.get("started") == "ok", f"start after re-subscribe: {d}")
+        before = dict(frames)
+        end = loop.time() + 20
+        while loop.time() < end:
+            gain = [frames[t] - before.get(t, 0) for t in frames if t.kind == "video"]
+            if sum(1 for g in gain if g >= 10) >= 2:
+                break
+            await asyncio.sleep(0.3)
+        gain = {id(t): frames[t] - before.get(t, 0) for t in frames if t.kind == "video"}
+        check(sum(1 for g in gain.values() if g >= 10) >= 2,
+              f"want both feeds decoding again after the re-subscribe, got {gain} "
+              f"(red track gained {frames[red_track] - before.get(red_track, 0)})")
     finally:
         if pc:
             await pc.close()

@@ -187,9 +187,11 @@ void check_subscriber_offer(const std::vector<SubscribedMedia>& subscribed, cons
         FUZZ_CHECK(media.attribute("mid") == sub.mid);
         const int pt = subscriber_payload_type(sub.source.codec);
         const bool sending = sub.active && !sub.source.disabled && pt >= 0;
-        FUZZ_CHECK((media.port != 0) == sending);
+        // Only an m-line whose codec cannot be offered is rejected (port 0);
+        // a stream whose feed is gone stays bundled but inactive (stock).
+        FUZZ_CHECK((media.port != 0) == (pt >= 0));
         FUZZ_CHECK(media.direction() == (sending ? "sendonly" : "inactive"));
-        if (sending) FUZZ_CHECK(media.formats == std::vector<std::string>{std::to_string(pt)});
+        if (pt >= 0) FUZZ_CHECK(media.formats == std::vector<std::string>{std::to_string(pt)});
     }
 }
 

@@ -81,8 +81,10 @@ TEST_CASE("subscriber offer keeps the publisher's payload type and extension ids
     }
     CHECK(has_mid);
     CHECK(offer.media[0].for_payload("rtpmap", 111).front() == "opus/48000/2");
-    CHECK(offer.media[2].port == 0);
+    // A stream whose feed is gone stays bundled and keeps its codec (stock).
+    CHECK(offer.media[2].port == 9);
     CHECK(offer.media[2].direction() == "inactive");
+    CHECK(offer.media[2].for_payload("rtpmap", 96).front() == "VP8/90000");
     // round trip through text
     auto reparsed = parse_sdp(serialize_sdp(offer));
     REQUIRE(reparsed);
