@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -109,6 +110,7 @@ class Plugin {
     api::Json publisher_json(const room::Publisher& publisher) const;
     api::Json subscriber_streams_json(room::Subscriber& subscriber) const;
     api::Json subscriber_offer(room::Subscriber& subscriber);
+    void autoupdate_subscribers(room::Room& room, const std::set<room::SessionHandle>& affected);
     void reconcile_all_subscribers();
 
     janus_callbacks* gateway_ = nullptr;

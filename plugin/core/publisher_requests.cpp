@@ -1,5 +1,7 @@
 // Publisher verbs: join, configure/publish (with the SDP offer), unpublish,
 // leave, and the notifications other participants get about them.
+#include <set>
+
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "api/secret_check.h"
@@ -262,16 +264,21 @@ void Plugin::unpublish_streams(room::Room& room, room::Publisher& publisher, boo
     auto streams = publisher.streams_snapshot();
     if (!streams || streams->empty()) return;
     mirror_->publisher_down(publisher);
+    std::set<room::SessionHandle> affected;
     for (const auto& stream : *streams) {
         std::lock_guard guard(stream->lock);
         for (const auto& sub : stream->subscribers) {
             std::lock_guard sg(sub->lock);
             sub->active = false;
             sub->source.reset();
+            if (sub->media.kind != room::MediaKind::data) affected.insert(sub->session);
         }
         stream->subscribers.clear();
     }
     publisher.set_streams({});
+    // Also when the publisher leaves or is kicked (notify false: those send
+    // their own event); not when its room is being destroyed.
+    autoupdate_subscribers(room, affected);
     if (notify) {
         Json event = Json::object();
         event.set("videoroom", "event").set("room", room.id()).set("unpublished", publisher.id);
@@ -281,6 +288,40 @@ void Plugin::unpublish_streams(room::Room& room, room::Publisher& publisher, boo
         notify_event_handlers(static_cast<janus_plugin_session*>(publisher.session), info);
     }
     JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " unpublished\n", publisher.id);
+}
+
+// As stock when a feed goes away: each subscriber that had one of its
+// streams gets a new offer ("updated", no transaction), or it is held back
+// until the outstanding offer is answered, or, with autoupdate off, the
+// next update offers.
+void Plugin::autoupdate_subscribers(room::Room& room,
+                                    const std::set<room::SessionHandle>& affected) {
+    if (affected.empty()) return;
+    {
+        std::lock_guard guard(room.mutex);
+        if (room.destroyed) return;
+    }
+    for (const auto& subscriber : room.subscribers()) {
+        if (!affected.count(subscriber->session)) continue;
+        Json event, jsep;
+        {
+            std::lock_guard guard(subscriber->lock);
+            if (!subscriber->autoupdate) {
+                subscriber->skipped_autoupdate = true;
+                continue;
+            }
+            if (!subscriber->answered) {
+                subscriber->pending_offer = true;
+                continue;
+            }
+            event = Json::object();
+            event.set("videoroom", "updated").set("room", room.id());
+            event.set("streams", subscriber_streams_json(*subscriber));
+            jsep = subscriber_offer(*subscriber);
+        }
+        push_event(find_session(static_cast<janus_plugin_session*>(subscriber->session)), "", event,
+                   jsep);
+    }
 }
 
 Plugin::Reply Plugin::unpublish(Session& session) {

@@ -156,6 +156,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
     subscriber->room_id = room->id();
     subscriber->session = session.handle;
     subscriber->private_id = private_id;
+    subscriber->autoupdate = api::bool_field(body, "autoupdate").value_or(true);
     std::vector<
         std::pair<std::shared_ptr<room::PublisherStream>, std::shared_ptr<room::SubscriberStream>>>
         links;
@@ -520,6 +521,12 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
             }
         }
         changes += sources.size();
+        // A feed went away without a new offer (autoupdate off, or skipped):
+        // this update must offer (stock).
+        if (subscriber->skipped_autoupdate) {
+            subscriber->skipped_autoupdate = false;
+            changes++;
+        }
         if (changes == 0) {
             // Stock: nothing changed, so no offer; just the ack.
             event.set("videoroom", "updated").set("room", room->id());

@@ -186,6 +186,10 @@ struct Subscriber {
     // answer is in, so two offers are never in flight.
     bool answered = false;
     bool pending_offer = false;
+    // join's "autoupdate" (default true): a new offer when a subscribed
+    // feed goes away. When false, or skipped, the next update offers anyway.
+    bool autoupdate = true;
+    bool skipped_autoupdate = false;
 };
 
 }  // namespace swiftcall::room
