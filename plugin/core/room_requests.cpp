@@ -35,6 +35,14 @@ Json room_json(const room::RoomSettings& s, size_t participants) {
     for (const auto& c : s.videocodecs) video += (video.empty() ? "" : ",") + c;
     item.set("audiocodec", audio).set("videocodec", video);
     item.set("num_participants", static_cast<uint64_t>(participants));
+    // Stock's other keys, with what SwiftCall does (stock_room_options.cpp
+    // lists these options as not implemented: their values are fixed).
+    item.set_bool("require_e2ee", false).set_bool("dummy_publisher", false);
+    item.set_bool("record", false).set_bool("lock_record", false);
+    item.set_bool("audiolevel_ext", true).set_bool("audiolevel_event", false);
+    item.set_bool("videoorient_ext", true).set_bool("playoutdelay_ext", false);
+    item.set_bool("transport_wide_cc_ext", true);
+    item.set_bool("opus_fec", true);  // the publisher's own Opus fmtp is kept
     return item;
 }
 
@@ -346,6 +354,9 @@ Json Plugin::room_list_participants(const json_t* body) {
         item.set("id", p->id);
         if (!p->display.empty()) item.set("display", p->display);
         item.set_bool("publisher", p->published());
+        // Stock lists talking for publishers; without audiolevel_event
+        // (not supported yet) it is never computed there either.
+        if (p->published()) item.set_bool("talking", false);
         list.append(item);
     }
     Json response = Json::object();
