@@ -1,5 +1,7 @@
 // Publisher verbs: join, configure/publish (with the SDP offer), unpublish,
 // leave, and the notifications other participants get about them.
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "api/api_error.h"
@@ -177,7 +179,21 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
             gateway_->send_remb(session.handle, cap);
         }
     }
-    if (auto display = api::string_field(body, "display")) publisher->display = *display;
+    if (auto display = api::string_field(body, "display")) {
+        bool had_display;
+        {
+            std::lock_guard guard(room->mutex);
+            had_display = !publisher->display.empty();
+            publisher->display = *display;
+        }
+        // As stock: a participant that had a display name tells the others
+        // it changed (no event for the first one, set at join).
+        if (had_display) {
+            Json changed = Json::object();
+            changed.set("videoroom", "event").set("id", publisher->id).set("display", *display);
+            notify_room(*room, changed, publisher.get());
+        }
+    }
     if (api::bool_field(body, "keyframe").value_or(false) && session.media_up)
         gateway_->send_pli(session.handle);
 
@@ -197,8 +213,21 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
         auto offer = media::parse_sdp(*api::string_field(jsep, "sdp"));
         if (!offer) throw ApiError(ErrorCode::invalid_sdp, "Error parsing offer");
         media::CodecPreferences prefs{settings.audiocodecs, settings.videocodecs};
-        if (auto codec = api::string_field(body, "audiocodec")) prefs.audio = {*codec};
-        if (auto codec = api::string_field(body, "videocodec")) prefs.video = {*codec};
+        // A publish-time codec must be one the room allows (stock: 430).
+        auto room_codec = [](const std::string& name, const std::vector<std::string>& allowed,
+                             const char* what) {
+            std::string lower = name;
+            std::transform(lower.begin(), lower.end(), lower.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (std::find(allowed.begin(), allowed.end(), lower) == allowed.end())
+                throw ApiError(ErrorCode::invalid_element,
+                               std::string(what) + " codec unavailable in this room");
+            return lower;
+        };
+        if (auto codec = api::string_field(body, "audiocodec"))
+            prefs.audio = {room_codec(*codec, settings.audiocodecs, "Audio")};
+        if (auto codec = api::string_field(body, "videocodec"))
+            prefs.video = {room_codec(*codec, settings.videocodecs, "Video")};
         auto negotiation = media::negotiate_publisher(*offer, prefs, publisher->id);
         if (!negotiation.error.empty()) throw ApiError(ErrorCode::invalid_sdp, negotiation.error);
         // Simulcast layers, as the core reports them alongside the offer.

@@ -1,0 +1,66 @@
+"""Publisher configure, as the stock VideoRoom does it (issue 14 §8): a
+display change is announced to the other participants
+({"videoroom": "event", "id", "display"}); a publish-time audiocodec /
+videocodec must be one the room allows (430 "Video codec unavailable in
+this room"), compared case-insensitively, and is then the codec used. Every
+answer was first observed on the stock VideoRoom (`--mode stock`).
+
+tests/harness/with-janus.sh --mode compat -- /usr/bin/python3 test_publisher_configure.py
+"""
+import asyncio
+
+from aiortc import RTCPeerConnection
+
+from e2e_common import ROOM, check, run
+from rtc_clients import ColorVideoTrack, Participant, ToneAudioTrack, _wait_ice_gathering
+
+
+async def offer_with_media():
+    pc = RTCPeerConnection()
+    pc.addTrack(ColorVideoTrack((10, 200, 10), 320, 240))
+    pc.addTrack(ToneAudioTrack())
+    await pc.setLocalDescription(await pc.createOffer())
+    await _wait_ice_gathering(pc)
+    return pc, {"type": "offer", "sdp": pc.localDescription.sdp}
+
+
+async def main():
+    alice = Participant(ROOM, "alice")
+    watcher = Participant(ROOM, "watcher")
+    wrong = Participant(ROOM, "wrong-codec")
+    h264 = Participant(ROOM, "h264")
+    pcs = []
+    try:
+        await alice.join()
+        await watcher.join()
+        d, _ = await alice.handle.request({"request": "configure", "display": "alicia"})
+        check(d.get("configured") == "ok", f"configure display: {d}")
+        ev, _ = await watcher.handle.next_event(lambda e: "display" in e, timeout=10)
+        check(ev.get("videoroom") == "event" and ev.get("id") == alice.id
+              and ev.get("display") == "alicia", f"display change announced as {ev}")
+
+        # ROOM allows vp8,h264 (harness jcfg): vp9 is refused...
+        await wrong.join()
+        pc, jsep = await offer_with_media()
+        pcs.append(pc)
+        d, answer = await wrong.handle.request({"request": "publish", "videocodec": "vp9"}, jsep)
+        check(d.get("error_code") == 430 and answer is None,
+              f"publish with a codec the room does not allow: {d}")
+        # ...H264 (any case) is taken, and the answer uses it.
+        await h264.join()
+        pc, jsep = await offer_with_media()
+        pcs.append(pc)
+        d, answer = await h264.handle.request({"request": "publish", "videocodec": "H264"}, jsep)
+        check(d.get("configured") == "ok" and answer, f"publish with videocodec H264: {d}")
+        video = answer["sdp"].split("m=video", 1)[1].split("m=", 1)[0]
+        check("H264/90000" in video and "VP8/90000" not in video,
+              f"the answer's video should be H.264 only:\n{video}")
+    finally:
+        for pc in pcs:
+            await pc.close()
+        for p in (alice, watcher, wrong, h264):
+            await p.close()
+
+
+if __name__ == "__main__":
+    run(main())
