@@ -99,10 +99,20 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
         }
         room->participants[publisher->id] = publisher;
     }
+    // With notify_joining, the joined answer also lists who is in the room
+    // without publishing ("attendees", stock).
+    Json attendees = Json::array();
     for (const auto& p : room->publishers()) {
-        if (p == publisher || !p->published()) continue;
+        if (p == publisher) continue;
         auto s = find_session(static_cast<janus_plugin_session*>(p->session));
-        if (s && s->media_up) others.append(publisher_json(*p));
+        if (p->published() && s && s->media_up) {
+            others.append(publisher_json(*p));
+        } else if (settings.notify_joining) {
+            Json attendee = Json::object();
+            attendee.set("id", p->id);
+            if (!p->display.empty()) attendee.set("display", p->display);
+            attendees.append(attendee);
+        }
     }
     {
         std::lock_guard guard(session.lock);
@@ -130,6 +140,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
                                                           : settings.description);
     event.set("id", publisher->id).set("private_id", publisher->private_id);
     event.set("publishers", others);
+    if (settings.notify_joining) event.set("attendees", attendees);
     Reply reply{event, Json()};
     if (jsep) {
         // joinandconfigure: the offer comes with the join.

@@ -2,7 +2,9 @@
 display change is announced to the other participants
 ({"videoroom": "event", "id", "display"}); a publish-time audiocodec /
 videocodec must be one the room allows (430 "Video codec unavailable in
-this room"), compared case-insensitively, and is then the codec used. Every
+this room"), compared case-insensitively, and is then the codec used. In a
+notify_joining room a join is announced ("joining") and the joined answer
+lists the participants who do not publish ("attendees"). Every
 answer was first observed on the stock VideoRoom (`--mode stock`).
 
 tests/harness/with-janus.sh --mode compat -- /usr/bin/python3 test_publisher_configure.py
@@ -12,7 +14,11 @@ import asyncio
 from aiortc import RTCPeerConnection
 
 from e2e_common import ROOM, check, run
+from janus_http import Session
 from rtc_clients import ColorVideoTrack, Participant, ToneAudioTrack, _wait_ice_gathering
+
+
+JOIN_ROOM = 880301
 
 
 async def offer_with_media():
@@ -30,6 +36,7 @@ async def main():
     wrong = Participant(ROOM, "wrong-codec")
     h264 = Participant(ROOM, "h264")
     pcs = []
+    joiners = []
     try:
         await alice.join()
         await watcher.join()
@@ -55,7 +62,26 @@ async def main():
         video = answer["sdp"].split("m=video", 1)[1].split("m=", 1)[0]
         check("H264/90000" in video and "VP8/90000" not in video,
               f"the answer's video should be H.264 only:\n{video}")
+
+        # notify_joining: "joining" to the others, "attendees" in joined.
+        session = await Session().create()
+        admin = await session.attach()
+        d, _ = await admin.request({"request": "create", "room": JOIN_ROOM, "notify_joining": True})
+        check(d.get("videoroom") == "created", f"create: {d}")
+        first = Participant(JOIN_ROOM, "first")
+        second = Participant(JOIN_ROOM, "second")
+        joiners = [first, second]
+        await first.join()
+        joined = await second.join()
+        check([(a.get("id"), a.get("display")) for a in joined.get("attendees", [])]
+              == [(first.id, "first")], f"attendees in joined: {joined}")
+        ev, _ = await first.handle.next_event(lambda e: "joining" in e, timeout=10)
+        check(ev.get("joining") == {"id": second.id, "display": "second"} and ev.get("room") == JOIN_ROOM,
+              f"joining event: {ev}")
+        await session.destroy()
     finally:
+        for p in joiners:
+            await p.close()
         for pc in pcs:
             await pc.close()
         for p in (alice, watcher, wrong, h264):
