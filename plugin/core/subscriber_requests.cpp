@@ -33,7 +33,37 @@ struct StreamRequest {
     bool has_feed = true;  // false only in unsubscribe lists (by sub_mid)
     std::optional<std::string> mid;
     std::optional<std::string> sub_mid;
+    // Per-stream subscription options (stock subscriber_stream_parameters).
+    std::optional<bool> send{};
+    std::optional<int> substream{};
+    std::optional<int> temporal{};
+    std::optional<std::string> crossrefid{};
 };
+
+// Stock subscription options SwiftCall does not act on yet: typed as stock,
+// then named in the log rather than dropped silently.
+constexpr const char* kUnsupportedStreamOptions[] = {"fallback", "spatial_layer", "temporal_layer",
+                                                     "min_delay", "max_delay"};
+
+void log_unsupported_stream_options(const json_t* item) {
+    for (const char* option : kUnsupportedStreamOptions)
+        if (json_object_get(item, option))
+            JANUS_LOG(LOG_WARN,
+                      "[SwiftCall] subscription option '%s' is not supported yet, ignored\n",
+                      option);
+}
+
+// A new or re-used subscriber stream takes its request's options. "send"
+// is validated but not applied here: the stock VideoRoom ignores it in
+// subscriptions too (configure takes it).
+void apply_stream_options(room::SubscriberStream& sub, const StreamRequest& req) {
+    if (req.send)
+        JANUS_LOG(LOG_WARN,
+                  "[SwiftCall] 'send' in a subscription is ignored, as by the stock "
+                  "VideoRoom; use configure\n");
+    if (req.substream || req.temporal) sub.simulcast.set_target(req.substream, req.temporal);
+    if (req.crossrefid) sub.crossrefid = *req.crossrefid;
+}
 
 enum class FeedField { required, optional };
 
@@ -65,10 +95,28 @@ std::vector<StreamRequest> parse_stream_requests(const json_t* body, const char*
         api::validate_fields(item,
                              {{"feed", FieldType::positive_integer, feed == FeedField::required},
                               {"mid", FieldType::string},
-                              {"sub_mid", FieldType::string}});
+                              {"sub_mid", FieldType::string},
+                              {"crossrefid", FieldType::string},
+                              {"send", FieldType::boolean},
+                              {"substream", FieldType::positive_integer},
+                              {"temporal", FieldType::positive_integer},
+                              {"fallback", FieldType::positive_integer},
+                              {"spatial_layer", FieldType::positive_integer},
+                              {"temporal_layer", FieldType::positive_integer},
+                              {"min_delay", FieldType::integer},
+                              {"max_delay", FieldType::integer}});
+        log_unsupported_stream_options(item);
         const auto id = api::uint_field(item, "feed");
-        out.push_back({id.value_or(0), id.has_value(), api::string_field(item, "mid"),
-                       api::string_field(item, "sub_mid")});
+        StreamRequest req{id.value_or(0), id.has_value(), api::string_field(item, "mid"),
+                          api::string_field(item, "sub_mid")};
+        req.send = api::bool_field(item, "send");
+        // A layer above the top one means the top one (simulcast has 3).
+        if (auto v = api::uint_field(item, "substream"))
+            req.substream = static_cast<int>(std::min<uint64_t>(*v, 2));
+        if (auto v = api::uint_field(item, "temporal"))
+            req.temporal = static_cast<int>(std::min<uint64_t>(*v, 2));
+        req.crossrefid = api::string_field(item, "crossrefid");
+        out.push_back(std::move(req));
     }
     return out;
 }
@@ -102,6 +150,7 @@ Json Plugin::subscriber_streams_json(room::Subscriber& subscriber) const {
         item.set("type", room::to_string(s->media.kind));
         item.set_bool("active", s->active).set("mindex", s->mindex).set("mid", s->mid);
         item.set_bool("ready", s->active).set_bool("send", s->send);
+        if (!s->crossrefid.empty()) item.set("crossrefid", s->crossrefid);
         if (s->active) {
             item.set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
             item.set("codec", s->media.codec);
@@ -188,6 +237,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
             sub->media = source->media;
             sub->payload_type = media::subscriber_payload_type(source->media.codec);
             sub->paused = true;  // until "start"
+            apply_stream_options(*sub, req);
             subscriber->streams.push_back(sub);
             links.emplace_back(source, sub);
         }
@@ -251,6 +301,8 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
                 followup_event.set("videoroom", "updated").set("room", subscriber->room_id);
                 followup_event.set("streams", subscriber_streams_json(*subscriber));
                 followup_jsep = subscriber_offer(*subscriber);
+                if (subscriber->pending_restart) followup_jsep.set_bool("restart", true);
+                subscriber->pending_restart = false;
             } else {
                 subscriber->answered = true;
             }
@@ -300,7 +352,9 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
                                 {"streams", FieldType::array},
                                 {"audio", FieldType::boolean},
                                 {"video", FieldType::boolean},
-                                {"datapath", FieldType::string}});
+                                {"datapath", FieldType::string},
+                                {"restart", FieldType::boolean},
+                                {"update", FieldType::boolean}});
     std::shared_ptr<room::Subscriber> subscriber;
     std::shared_ptr<room::Room> room;
     {
@@ -310,6 +364,7 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
     }
     if (!subscriber) throw ApiError(ErrorCode::join_first, "Not joined");
     auto apply = [&](const json_t* item) {
+        log_unsupported_stream_options(item);
         api::validate_fields(item, {{"mid", FieldType::string},
                                     {"send", FieldType::boolean},
                                     {"datapath", FieldType::string}});
@@ -353,7 +408,24 @@ Plugin::Reply Plugin::configure_subscriber(Session& session, const json_t* body)
     }
     Json event = Json::object();
     event.set("videoroom", "event").set("room", subscriber->room_id).set("configured", "ok");
-    return Reply{event, Json()};
+    // "restart": a new offer that restarts ICE (the core makes new
+    // credentials when the JSEP says so); "update": a new offer. As stock,
+    // held back while an offer is unanswered; stock then sends no answer at
+    // all, SwiftCall answers "configured" and offers after the answer.
+    const bool restart = api::bool_field(body, "restart").value_or(false);
+    const bool update = api::bool_field(body, "update").value_or(false);
+    Json jsep;
+    if (restart || update) {
+        std::lock_guard guard(subscriber->lock);
+        if (!subscriber->answered) {
+            subscriber->pending_offer = true;
+            subscriber->pending_restart = subscriber->pending_restart || restart;
+        } else {
+            jsep = subscriber_offer(*subscriber);
+            if (restart) jsep.set_bool("restart", true);
+        }
+    }
+    return Reply{event, jsep};
 }
 
 Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
@@ -474,6 +546,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
     // Resolve the additions first so a bad feed changes nothing.
     std::vector<std::shared_ptr<room::PublisherStream>> sources;
     std::vector<uint64_t> feeds;
+    std::vector<const StreamRequest*> options;
     for (const auto& req : add) {
         auto publisher = room->publisher(req.feed);
         if (!publisher || !publisher->published())
@@ -486,11 +559,13 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
                                                             std::to_string(req.feed));
             sources.push_back(s);
             feeds.push_back(req.feed);
+            options.push_back(&req);
         } else if (auto list = publisher->streams_snapshot()) {
             for (const auto& s : *list)
                 if (!s->media.disabled && s->media.kind != room::MediaKind::data) {
                     sources.push_back(s);
                     feeds.push_back(req.feed);
+                    options.push_back(&req);
                 }
         }
     }
@@ -560,6 +635,8 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
                     reuse->simulcast = media::SimulcastSelector();
                     reuse->rewriter.force_resync();
                     reuse->vp8.on_switch();
+                    reuse->crossrefid.clear();
+                    apply_stream_options(*reuse, *options[i]);
                 }
                 link(*sources[i], reuse);
                 continue;
@@ -574,6 +651,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
             sub->media = sources[i]->media;
             sub->payload_type = media::subscriber_payload_type(sources[i]->media.codec);
             sub->paused = subscriber->paused;
+            apply_stream_options(*sub, *options[i]);
             subscriber->streams.push_back(sub);
             link(*sources[i], sub);
         }

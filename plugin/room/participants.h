@@ -161,6 +161,7 @@ struct SubscriberStream {
     int payload_type = 0;    // what the subscriber's SDP says for this codec
     bool active = true;      // false once the feed is gone
     bool send = true;        // false after configure {"send": false} on this stream
+    std::string crossrefid;  // the application's tag for this stream, echoed back
     bool paused = false;     // the whole subscription is paused
     media::RtpRewriter rewriter;
     media::SimulcastSelector simulcast;
@@ -186,6 +187,7 @@ struct Subscriber {
     // answer is in, so two offers are never in flight.
     bool answered = false;
     bool pending_offer = false;
+    bool pending_restart = false;  // the held-back offer also restarts ICE
     // join's "autoupdate" (default true): a new offer when a subscribed
     // feed goes away. When false, or skipped, the next update offers anyway.
     bool autoupdate = true;
