@@ -105,6 +105,12 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         media::write_u32(buffer + 4, wire_ts);
         stream.history->store(in_index, std::span<const uint8_t>(buffer, packet.size()));
     }
+    // Muted by a moderator: the numbering above still follows the wire (the
+    // kernel's index space must not lose the ROC), but no subscriber gets it.
+    if (stream.muted) {
+        counters_.moderated++;
+        return;
+    }
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
         if (!sub->active || !sub->send || sub->paused) continue;

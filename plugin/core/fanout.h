@@ -17,6 +17,7 @@ struct FanoutCounters {
     std::atomic<uint64_t> malformed{0};
     std::atomic<uint64_t> oversized{0};
     std::atomic<uint64_t> unknown_substream{0};
+    std::atomic<uint64_t> moderated{0};  // muted by "moderate": counted, not sent
     std::atomic<uint64_t> forwarded{0};
     std::atomic<uint64_t> kernel_served{0};  // user path skipped: the kernel sent it
 };

@@ -276,6 +276,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
                    : "subscriber PeerConnection not up";
     }
     if (!source) return "no source stream";
+    if (source->muted) return "publisher stream muted by a moderator";
     if (source->simulcast) return "simulcast substream selection runs in user space";
     if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
     if (!source->wire_known) return "waiting for the core's numbering of the publisher stream";

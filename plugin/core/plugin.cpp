@@ -6,6 +6,7 @@
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "core/capabilities.h"
+#include "core/clock.h"
 #include "core/config_file.h"
 #include "core/janus_media_sink.h"
 #include "janus/janus_bridge.h"
@@ -19,17 +20,11 @@ extern "C" {
 namespace swiftcall::core {
 namespace {
 
-int64_t monotonic_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 // Requests answered inline; everything else goes through the worker.
 bool is_sync_request(const std::string& request) {
     return request == "create" || request == "edit" || request == "destroy" || request == "list" ||
            request == "exists" || request == "listparticipants" || request == "kick" ||
-           request == "allowed";
+           request == "allowed" || request == "moderate";
 }
 
 bool is_async_request(const std::string& request) {
@@ -614,6 +609,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     api::Json drops = api::Json::object();
     drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
     drops.set("unknown_substream", c.unknown_substream.load());
+    drops.set("moderated", c.moderated.load());
     drops.set("kernel_served", c.kernel_served.load());
     info.set("plugin_drops", drops);
     return info.release();

@@ -71,6 +71,7 @@ class Plugin {
     api::Json room_list_participants(const json_t* body);
     api::Json room_kick(const json_t* body);
     api::Json room_allowed(const json_t* body);
+    api::Json room_moderate(const json_t* body);
     std::shared_ptr<room::Room> room_for(const json_t* body, bool check_secret);
 
     // Asynchronous verbs; each returns the event and optional jsep to push.

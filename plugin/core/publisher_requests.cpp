@@ -34,6 +34,7 @@ Json stream_json(const room::PublisherStream& s) {
     if (!s.media.description.empty()) info.set("description", s.media.description);
     info.set("codec", s.media.codec);
     if (s.simulcast) info.set_bool("simulcast", true);
+    if (s.muted) info.set_bool("moderated", true);
     return info;
 }
 

@@ -7,6 +7,7 @@
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "api/secret_check.h"
+#include "core/clock.h"
 #include "core/plugin.h"
 #include "room/stock_room_options.h"
 
@@ -142,6 +143,7 @@ Json Plugin::handle_sync(const std::string& request, const json_t* body) {
     if (request == "listparticipants") return room_list_participants(body);
     if (request == "kick") return room_kick(body);
     if (request == "allowed") return room_allowed(body);
+    if (request == "moderate") return room_moderate(body);
     throw ApiError(ErrorCode::invalid_request, "Unknown request '" + request + "'");
 }
 
@@ -396,6 +398,59 @@ Json Plugin::room_kick(const json_t* body) {
                       room->id(), id);
         }
     }
+    Json response = Json::object();
+    response.set("videoroom", "success");
+    return response;
+}
+
+// moderate: mute or unmute one stream of a publisher for every subscriber,
+// kernel-served ones included (the mirror moves their legs to the user
+// path, where the fan-out drops the stream), with stock's checks, event and
+// answer.
+Json Plugin::room_moderate(const json_t* body) {
+    api::validate_fields(body, {{"room", FieldType::positive_integer, true},
+                                {"id", FieldType::positive_integer, true},
+                                {"secret", FieldType::string},
+                                {"mid", FieldType::string, true},
+                                {"mute", FieldType::boolean, true}});
+    auto room = room_for(body, true);
+    const uint64_t id = *api::uint_field(body, "id");
+    const std::string mid = *api::string_field(body, "mid");
+    const bool mute = *api::bool_field(body, "mute");
+    auto publisher = room->publisher(id);
+    if (!publisher)
+        throw ApiError(ErrorCode::no_such_feed, "No such user " + std::to_string(id) + " in room " +
+                                                    std::to_string(room->id()));
+    auto stream = publisher->stream_by_mid(mid);
+    if (!stream) throw ApiError(ErrorCode::no_such_feed, "No such stream " + mid);
+    const bool was_muted = stream->muted.exchange(mute);
+    if (was_muted && !mute) {
+        // Resumed: subscribers' numbering re-syncs over the gap (stock resets
+        // its RTP context), and video restarts from a keyframe.
+        std::vector<std::shared_ptr<room::SubscriberStream>> subs;
+        {
+            std::lock_guard guard(stream->lock);
+            subs = stream->subscribers;
+        }
+        for (const auto& sub : subs) {
+            std::lock_guard sg(sub->lock);
+            sub->rewriter.force_resync();
+        }
+        if (stream->media.kind == room::MediaKind::video)
+            fanout_->request_keyframe(*publisher, *stream, monotonic_us(), true);
+    }
+    // Kernel legs follow at once, not at the next periodic re-plan.
+    for (const auto& sub : room->subscribers()) mirror_->reconcile(*sub);
+    JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": publisher %" PRIu64 " mid %s %s\n",
+              room->id(), id, mid.c_str(), mute ? "muted" : "unmuted");
+    Json event = Json::object();
+    event.set("videoroom", "event").set("room", room->id()).set("id", id).set("mid", mid);
+    event.set("moderation", mute ? "muted" : "unmuted");
+    notify_room(*room, event, nullptr);  // the moderated publisher hears it too (stock)
+    Json info = Json::object();
+    info.set("videoroom", "moderated").set("room", room->id()).set("id", id).set("mid", mid);
+    info.set("moderation", mute ? "muted" : "unmuted");
+    notify_event_handlers(nullptr, info);
     Json response = Json::object();
     response.set("videoroom", "success");
     return response;

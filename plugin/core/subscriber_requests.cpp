@@ -5,6 +5,7 @@
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "api/secret_check.h"
+#include "core/clock.h"
 #include "core/plugin.h"
 #include "media/payload_types.h"
 #include "media/sdp_negotiation.h"
@@ -21,12 +22,6 @@ using api::FieldType;
 using api::Json;
 
 namespace {
-
-int64_t now_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 struct StreamRequest {
     uint64_t feed = 0;
@@ -318,7 +313,7 @@ Plugin::Reply Plugin::start_subscriber(Session& session, const json_t* jsep) {
     if (session.media_up && room) {
         for (const auto& [feed, source] : video_sources)
             if (auto p = room->publisher(feed))
-                fanout_->request_keyframe(*p, *source, now_us(), true);
+                fanout_->request_keyframe(*p, *source, monotonic_us(), true);
     }
     Json event = Json::object();
     event.set("videoroom", "event").set("room", subscriber->room_id).set("started", "ok");
@@ -494,7 +489,7 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
         }
         link(*change.source, change.sub);
         if (change.source->media.kind == room::MediaKind::video)
-            fanout_->request_keyframe(*change.publisher, *change.source, now_us(), true);
+            fanout_->request_keyframe(*change.publisher, *change.source, monotonic_us(), true);
     }
     Json event = Json::object();
     event.set("videoroom", "event").set("room", room->id()).set("switched", "ok");

@@ -45,6 +45,10 @@ struct PublisherStream {
     std::atomic<uint16_t> wire_seq_shift{0};
     std::atomic<uint32_t> wire_ts_shift{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
+    // "moderate" mute: nothing of this stream reaches any subscriber, on
+    // the user path (Fanout drops it) or the kernel's (the mirror takes its
+    // legs back to user space). Read without the lock by the mirror.
+    std::atomic<bool> muted{false};
     // Kernel-served video: the last packets in wire numbering (as the kernel
     // decrypted them), to answer NACKs for what the kernel sent.
     std::unique_ptr<media::PacketHistory> history;
