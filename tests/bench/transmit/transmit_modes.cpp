@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "transmit_bench.h"
 #include "transmit_bench.skel.h"
@@ -128,7 +129,16 @@ sockaddr_ll to_device(int ifindex) {
     return sll;
 }
 
-class RingSender : public Sender {
+// The AF_PACKET senders count in user space; collect() hands over and resets.
+class CountingSender : public Sender {
+  public:
+    BatchResult collect() override { return std::exchange(tally_, BatchResult{}); }
+
+  protected:
+    BatchResult tally_;
+};
+
+class RingSender : public CountingSender {
   public:
     RingSender(int ifindex, const tb_slot* slots) : slots_(slots), to_(to_device(ifindex)) {
         fd_ = packet_socket();
@@ -156,8 +166,8 @@ class RingSender : public Sender {
         for (uint32_t i = 0; i < n; i++) {
             auto* h = frame(head_ + i);
             if (h->tp_status != TP_STATUS_AVAILABLE) {
-                err_ = "TX ring frame busy";
-                failed_ += n;
+                tally_.error = "TX ring frame busy";
+                tally_.failed += n;
                 return;
             }
             const tb_slot& s = slots_[i];
@@ -171,25 +181,19 @@ class RingSender : public Sender {
         // Blocking send: returns when every frame was sent and released.
         ssize_t rc =
             sendto(fd_, nullptr, 0, 0, reinterpret_cast<const sockaddr*>(&to_), sizeof to_);
-        if (rc < 0) err_ = errstr("send TX ring", errno);
+        if (rc < 0) tally_.error = errstr("send TX ring", errno);
         for (uint32_t i = 0; i < n; i++) {
             auto* h = frame(head_ + i);
             uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
             if (st == TP_STATUS_AVAILABLE)
-                sent_++;
+                tally_.sent++;
             else {
-                failed_++;
-                err_ = "TX ring frame status " + std::to_string(st);
+                tally_.failed++;
+                tally_.error = "TX ring frame status " + std::to_string(st);
                 h->tp_status = TP_STATUS_AVAILABLE;
             }
         }
         head_ = (head_ + n) % TB_MAX_LEGS;
-    }
-    BatchResult collect() override {
-        BatchResult r{sent_, failed_, err_};
-        sent_ = failed_ = 0;
-        err_.clear();
-        return r;
     }
 
   private:
@@ -205,11 +209,9 @@ class RingSender : public Sender {
     uint8_t* ring_ = nullptr;
     size_t ring_bytes_ = 0;
     uint32_t head_ = 0;
-    uint64_t sent_ = 0, failed_ = 0;
-    std::string err_;
 };
 
-class MmsgSender : public Sender {
+class MmsgSender : public CountingSender {
   public:
     MmsgSender(int ifindex, const tb_slot* slots)
         : to_(to_device(ifindex)), iov_(TB_MAX_LEGS), msgs_(TB_MAX_LEGS) {
@@ -231,21 +233,15 @@ class MmsgSender : public Sender {
         for (uint32_t i = 0; i < n; i++) iov_[i].iov_len = slots_[i].len;
         int rc = sendmmsg(fd_, msgs_.data(), n, 0);
         if (rc < 0) {
-            err_ = errstr("sendmmsg AF_PACKET", errno);
-            failed_ += n;
+            tally_.error = errstr("sendmmsg AF_PACKET", errno);
+            tally_.failed += n;
             return;
         }
-        sent_ += static_cast<uint32_t>(rc);
+        tally_.sent += static_cast<uint32_t>(rc);
         if (static_cast<uint32_t>(rc) != n) {
-            failed_ += n - static_cast<uint32_t>(rc);
-            err_ = "sendmmsg sent " + std::to_string(rc) + " of " + std::to_string(n);
+            tally_.failed += n - static_cast<uint32_t>(rc);
+            tally_.error = "sendmmsg sent " + std::to_string(rc) + " of " + std::to_string(n);
         }
-    }
-    BatchResult collect() override {
-        BatchResult r{sent_, failed_, err_};
-        sent_ = failed_ = 0;
-        err_.clear();
-        return r;
     }
 
   private:
@@ -254,8 +250,6 @@ class MmsgSender : public Sender {
     int fd_;
     std::vector<iovec> iov_;
     std::vector<mmsghdr> msgs_;
-    uint64_t sent_ = 0, failed_ = 0;
-    std::string err_;
 };
 
 }  // namespace
