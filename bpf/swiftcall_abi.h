@@ -233,6 +233,49 @@ struct sc_leg_stats {
     __u64 last_in;
 };
 
+/* Sealed fan-out transmitter (DESIGN §1, swiftcall_tx.bpf.c). The plugin
+ * seals each leg's SRTP in user space and writes the whole L2-L4 frame into
+ * one slot of sc_tx_ring, an mmap-able array (no syscall per leg); one
+ * BPF_PROG_RUN of sc_tx then sends a batch of consecutive slots, each to
+ * its own interface, and writes each slot's result back into it. The batch
+ * travels in the run's context: __sk_buff cb[SC_TX_CB_FIRST] is the first
+ * slot, cb[SC_TX_CB_COUNT] the number of slots (wrapping at the ring's
+ * size), so concurrent runs from several publisher threads need no shared
+ * state. */
+#define SC_TX_SLOT_DATA 1528  /* frame bytes a slot holds (Ethernet..SRTP) */
+#define SC_TX_MIN_FRAME 42    /* Ethernet + IPv4 + UDP headers, no payload */
+#define SC_TX_MAX_BATCH 1024  /* slots one run sends (= SC_MAX_LEGS) */
+#define SC_TX_SLOTS_DEFAULT 4096 /* 6.3 MB: 4 batches of SC_TX_MAX_BATCH */
+#define SC_TX_SLOTS_MAX 65536
+#define SC_TX_CB_FIRST 0
+#define SC_TX_CB_COUNT 1
+
+/* What the program did with one slot (sc_tx_slot.result, and the index of
+ * the per-CPU counter in sc_tx_counters). X(enum name, counter name, why):
+ * the C++ side builds its reason names from the same list. */
+#define SC_TX_RESULTS(X)                                                          \
+    X(SC_TX_SENT, "sent", "cloned to its interface's egress")                    \
+    X(SC_TX_DROP_LENGTH, "frame_length", "slot length under 42 or over 1528 B")  \
+    X(SC_TX_DROP_RESIZE, "resize", "bpf_skb_change_tail failed")                 \
+    X(SC_TX_DROP_STORE, "store", "bpf_skb_store_bytes failed")                   \
+    X(SC_TX_DROP_REDIRECT, "redirect", "bpf_clone_redirect failed: no such or down interface, or full queue") \
+    X(SC_TX_DROP_BATCH, "batch", "batch longer than SC_TX_MAX_BATCH or the ring")
+
+#define SC_TX_ENUM_ENTRY(name, counter, why) name,
+enum sc_tx_result { SC_TX_RESULTS(SC_TX_ENUM_ENTRY) SC_TX_RESULT_MAX };
+#undef SC_TX_ENUM_ENTRY
+/* Written by user space into result before a run, so a slot the program
+ * never reached (a failed run) cannot pass for sent. */
+#define SC_TX_RESULT_PENDING 0xffffffffu
+
+struct sc_tx_slot {
+    __u32 len;     /* frame bytes in data (user space) */
+    __u32 ifindex; /* egress interface (user space) */
+    __u32 leg_id;  /* the caller's leg id (user space; the program ignores it) */
+    __u32 result;  /* enum sc_tx_result (program) */
+    __u8 data[SC_TX_SLOT_DATA];
+};
+
 #ifdef __cplusplus
 static_assert(sizeof(struct sc_flow_key) == 48, "ABI: sc_flow_key");
 static_assert(sizeof(struct sc_flow_value) == 8, "ABI: sc_flow_value");
@@ -245,6 +288,8 @@ static_assert(sizeof(struct sc_stream_legs) == 16 + 4 * SC_MAX_LEGS, "ABI: sc_st
 static_assert(sizeof(struct sc_leg) == 104 + sizeof(struct sc_srtp_key), "ABI: sc_leg");
 static_assert(sizeof(struct sc_leg_stats) == 48, "ABI: sc_leg_stats");
 static_assert(sizeof(struct sc_keystream) == 40 + SC_KS_BYTES, "ABI: sc_keystream");
+static_assert(sizeof(struct sc_tx_slot) == 16 + SC_TX_SLOT_DATA, "ABI: sc_tx_slot");
+static_assert(sizeof(struct sc_tx_slot) % 8 == 0, "ABI: sc_tx_slot alignment");
 #endif
 
 #endif /* SWIFTCALL_ABI_H */

@@ -23,15 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "datapath/datapath_error.h"
 #include "datapath/srtp_keys.h"
 #include "swiftcall_abi.h"
 
 namespace swiftcall::datapath {
-
-class DatapathError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 // A UDP 5-tuple. Addresses in network order (4 bytes used for IPv4), ports
 // in host order.

@@ -189,4 +189,20 @@ int VethLab::bind_host_udp(uint16_t port) {
     return fd;
 }
 
+int VethLab::bind_peer_udp(uint16_t port) {
+    // A socket keeps the netns it was created in.
+    return with_netns(peer_ns_, host_ns_, [&] {
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        inet_pton(AF_INET, "127.0.1.2", &a.sin_addr);
+        if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0)
+            throw std::runtime_error("bind peer udp");
+        timeval tv{0, 300000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        return fd;
+    });
+}
+
 }  // namespace sctest

@@ -38,6 +38,9 @@ class VethLab {
     void send_from_peer(uint16_t sport, uint16_t dport, const std::vector<uint8_t>& payload);
     // A UDP socket in this netns bound to 127.0.1.1:port (receives originals).
     int bind_host_udp(uint16_t port);
+    // A UDP socket in the peer netns bound to 127.0.1.2:port: what a
+    // subscriber's stack delivers from the frames that reach scbpf1.
+    int bind_peer_udp(uint16_t port);
     // Benches take the peer down so clones are dropped at the veth instead
     // of costing the shared CPUs a trip through the peer's stack.
     void set_peer_up(bool up);
