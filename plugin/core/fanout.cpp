@@ -111,6 +111,11 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         counters_.moderated++;
         return;
     }
+    // The packet as the core received it (wire numbering), which a sealed
+    // leg's rewrite starts from, as the kernel's clones do; built once, for
+    // the first sealed leg.
+    uint8_t wire[kMaxPacket];
+    bool sealed_batch = false;
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
         if (!sub->active || !sub->send || sub->paused) continue;
@@ -137,6 +142,29 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             sub->kernel.last_in_index = in_index;
             sub->kernel.last_out_index = out_index;
             sub->kernel.ts_delta = out.timestamp - wire_ts;
+        }
+        if (track_index && sealed_ && sub->sealed) {
+            if (!sealed_batch) {
+                std::memcpy(wire, packet.data(), packet.size());
+                media::write_u16(wire + 2, wire_seq);
+                media::write_u32(wire + 4, wire_ts);
+                sealed_->begin(stream.subscribers.size());
+                sealed_batch = true;
+            }
+            if (sealed_->add(sub->sealed, std::span<const uint8_t>(wire, packet.size()),
+                             in_index)) {
+                auto& k = sub->kernel;
+                // The sealed period starts here: NACKs from this index on are
+                // answered with the sealed bytes (nack_responder).
+                if (k.first_index == room::KernelLegState::kNone) k.first_index = in_index;
+                k.skipped_for_kernel++;
+                counters_.kernel_served++;
+                if (!wallclock_us) wallclock_us = realtime_us();
+                k.sr_rtp_ts = out.timestamp;
+                k.sr_wallclock_us = wallclock_us;
+                continue;
+            }
+            counters_.sealed_declined++;
         }
         if (track_index && kernel_) {
             auto& k = sub->kernel;
@@ -173,6 +201,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         sink_.relay_rtp(sub->session, sub->mindex, video, buffer, packet.size(), extensions);
         counters_.forwarded++;
     }
+    if (sealed_batch) sealed_->flush();
     if (want_keyframe && now_us - stream.last_keyframe_request_us >= kKeyframeRequestGapUs) {
         stream.last_keyframe_request_us = now_us;
         sink_.request_keyframe(publisher.session, media.mindex);

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "core/media_sink.h"
+#include "core/sealed_leg_sender.h"
 #include "room/participants.h"
 
 namespace swiftcall::core {
@@ -19,7 +20,8 @@ struct FanoutCounters {
     std::atomic<uint64_t> unknown_substream{0};
     std::atomic<uint64_t> moderated{0};  // muted by "moderate": counted, not sent
     std::atomic<uint64_t> forwarded{0};
-    std::atomic<uint64_t> kernel_served{0};  // user path skipped: the kernel sent it
+    std::atomic<uint64_t> kernel_served{0};    // user path skipped: the kernel sent it
+    std::atomic<uint64_t> sealed_declined{0};  // a sealed leg's rewrite declined it: relayed
 };
 
 // What the kernel datapath did with publisher packets: whether it sent one
@@ -39,8 +41,12 @@ class Fanout {
     // Keyframe requests towards one publisher stream are spaced by this.
     static constexpr int64_t kKeyframeRequestGapUs = 500000;
 
-    explicit Fanout(MediaSink& sink, KernelForwardQuery* kernel = nullptr)
-        : sink_(sink), kernel_(kernel) {}
+    // kernel: the ingress transmitter's window (legs it cloned to are not
+    // relayed); sealed: the sealed transmitter (legs with a SealedLeg are
+    // sealed and sent by it). At most one of them is set.
+    explicit Fanout(MediaSink& sink, KernelForwardQuery* kernel = nullptr,
+                    SealedLegSender* sealed = nullptr)
+        : sink_(sink), kernel_(kernel), sealed_(sealed) {}
 
     void forward(const room::Publisher& publisher, room::PublisherStream& stream,
                  std::span<const uint8_t> packet, const void* extensions, int64_t now_us);
@@ -57,6 +63,7 @@ class Fanout {
 
     MediaSink& sink_;
     KernelForwardQuery* kernel_;
+    SealedLegSender* sealed_;
     FanoutCounters counters_;
 };
 

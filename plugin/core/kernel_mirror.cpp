@@ -20,6 +20,8 @@ namespace {
 
 static_assert(kDefaultKeystreamLegs == SC_KS_RINGS && kMaxKeystreamLegs == SC_KS_RINGS_MAX,
               "plugin_config.h's keystream_legs numbers follow the kernel ABI");
+static_assert(kDefaultTxRingSlots == SC_TX_SLOTS_DEFAULT && kMaxTxRingSlots == SC_TX_SLOTS_MAX,
+              "plugin_config.h's tx_ring_slots numbers follow the kernel ABI");
 
 using datapath::UdpTuple;
 
@@ -48,7 +50,8 @@ const janus::LegTransport::Medium* medium_at(const janus::LegTransport& t, int m
 }  // namespace
 
 KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                           uint32_t keystream_legs) {
+                           uint32_t keystream_legs, TransmitterKind transmitter,
+                           uint32_t tx_ring_slots) {
     if (mode == DatapathMode::user) {
         unavailable_reason_ = "datapath = \"user\" in the jcfg";
         return;
@@ -63,11 +66,17 @@ KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabiliti
         return;
     }
     try {
-        datapath::OpenOptions options;
-        options.keystream_legs = keystream_legs;
-        datapath_ = datapath::KernelDatapath::open(options);
+        if (transmitter == TransmitterKind::sealed) {
+            sealed_ =
+                std::make_unique<fanout::SealedSender>(datapath::Transmitter::open(tx_ring_slots));
+        } else {
+            datapath::OpenOptions options;
+            options.keystream_legs = keystream_legs;
+            datapath_ = datapath::KernelDatapath::open(options);
+        }
     } catch (const std::exception& e) {
-        unavailable_reason_ = std::string("kernel datapath failed to load: ") + e.what();
+        unavailable_reason_ = std::string("kernel datapath (") + to_string(transmitter) +
+                              " transmitter) failed to load: " + e.what();
     }
 }
 
@@ -75,7 +84,7 @@ KernelMirror::~KernelMirror() = default;
 
 void KernelMirror::shutdown() {
     std::lock_guard guard(lock_);
-    if (!datapath_ || stopped_) return;
+    if (!available() || stopped_) return;
     stopped_ = true;
     for (const auto& ifname : attached_) {
         try {
@@ -97,7 +106,7 @@ void KernelMirror::ensure_attached(const std::string& ifname) {
 }
 
 void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& publisher) {
-    if (!datapath_) return;
+    if (!available()) return;
     std::string why;
     auto transport = janus::read_leg_transport(handle, &why);
     std::lock_guard guard(lock_);
@@ -122,8 +131,12 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
             interface_of_address(pair.local_base.family, pair.local_base.addr);
         if (ifname.empty())
             throw std::runtime_error("no interface owns " + pair.local_base.to_string());
-        ensure_attached(ifname);
-        datapath_->add_flow(entry.flow, entry.id);
+        // The sealed transmitter needs no ingress program: Janus's core
+        // decrypts the publisher and the plugin seals every leg.
+        if (datapath_) {
+            ensure_attached(ifname);
+            datapath_->add_flow(entry.flow, entry.id);
+        }
         auto streams = publisher.streams_snapshot();
         for (const auto& stream :
              streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
@@ -137,7 +150,9 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
                 if (stream->in_index.started())
                     roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
             }
-            datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false), roc);
+            if (datapath_)
+                datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false),
+                                      roc);
             entry.streams.insert({entry.id, medium->remote_ssrc[0]});
             stream->kernel_ssrc = medium->remote_ssrc[0];
             stream->kernel_publisher_id = entry.id;
@@ -147,10 +162,10 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
                   publisher.id, e.what());
         return;
     }
-    JANUS_LOG(LOG_INFO,
-              "[SwiftCall] publisher %" PRIu64 " flow %s -> %s (%s) in the kernel, %zu streams%s\n",
+    JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " flow %s -> %s (%s) %s, %zu streams%s\n",
               publisher.id, pair.remote.to_string().c_str(), pair.local_base.to_string().c_str(),
               std::string(janus::srtp_profile_name(transport->profile)).c_str(),
+              sealed_ ? "fanned out by the sealed transmitter" : "in the kernel",
               entry.streams.size(),
               kernel_supports(profile)
                   ? ""
@@ -159,7 +174,7 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
 }
 
 void KernelMirror::publisher_down(room::Publisher& publisher) {
-    if (!datapath_) return;
+    if (!available()) return;
     std::lock_guard guard(lock_);
     if (stopped_) return;
     auto it = publishers_.find(&publisher);
@@ -170,6 +185,12 @@ void KernelMirror::publisher_down(room::Publisher& publisher) {
             s->kernel_publisher_id = 0;
             s->kernel_ssrc = 0;
         }
+    }
+    if (!datapath_) {
+        // Sealed: its streams' legs go with their subscribers' reconcile.
+        for (const auto& [id, ssrc] : it->second.streams) stream_legs_.erase(StreamKey{id, ssrc});
+        publishers_.erase(it);
+        return;
     }
     try {
         datapath_->remove_flow(it->second.flow);
@@ -189,7 +210,7 @@ void KernelMirror::publisher_down(room::Publisher& publisher) {
 }
 
 void KernelMirror::refresh_wire_numbering() {
-    if (!datapath_) return;
+    if (!available()) return;
     struct Pending {
         janus_plugin_session* handle;
         std::shared_ptr<room::PublisherStream> stream;
@@ -210,7 +231,9 @@ void KernelMirror::refresh_wire_numbering() {
     for (const auto& p : pending) {
         auto rewrite = janus::read_inbound_rewrite(p.handle, p.stream->media.mindex);
         if (!rewrite || rewrite->wire_ssrc != p.stream->kernel_ssrc) continue;
-        auto state = datapath_->stream_state(p.stream->kernel_publisher_id, p.stream->kernel_ssrc);
+        std::optional<sc_stream_state> state;
+        if (datapath_)
+            state = datapath_->stream_state(p.stream->kernel_publisher_id, p.stream->kernel_ssrc);
         std::lock_guard sg(p.stream->lock);
         p.stream->wire_seq_shift = rewrite->seq_shift;
         p.stream->wire_ts_shift = rewrite->ts_shift;
@@ -222,7 +245,7 @@ void KernelMirror::refresh_wire_numbering() {
 
 void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber,
                                  bool retry) {
-    if (!datapath_) return;
+    if (!available()) return;
     std::string why;
     auto transport = janus::read_leg_transport(handle, &why);
     // Subscribed before taking our lock: the bridge takes the handle mutex.
@@ -266,7 +289,7 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
                                       room::SubscriberStream& stream,
                                       const room::PublisherStream* source,
                                       const SubscriberEntry* entry) {
-    if (!datapath_) return unavailable_reason_;
+    if (!available()) return unavailable_reason_;
     if (stream.kernel.user_forced) return "user path forced by configure (datapath = \"user\")";
     if (!stream.kernel.failure.empty()) return stream.kernel.failure;
     if (!entry) {
@@ -297,7 +320,7 @@ void KernelMirror::note_leg_health(room::SubscriberStream& stream) {
     // A clone that fails now and then is a congestion drop (NACK repairs
     // it); a leg whose clones all fail would never get media: user path.
     auto& k = stream.kernel;
-    const auto c = datapath_->leg_counters(k.leg_id);
+    const auto c = leg_counters(k.leg_id);
     const uint64_t errors = c.errors - k.checked_errors, packets = c.packets - k.checked_packets;
     k.checked_errors = c.errors;
     k.checked_packets = c.packets;
@@ -308,6 +331,7 @@ void KernelMirror::note_leg_health(room::SubscriberStream& stream) {
 
 void KernelMirror::push_stream_legs(const StreamKey& key) {
     const auto& legs = stream_legs_[key];
+    if (!datapath_) return;  // sealed: the fan-out walks the subscribers itself
     datapath_->set_stream_legs(key.publisher_id, key.ssrc,
                                std::vector<uint32_t>(legs.begin(), legs.end()));
 }
@@ -346,7 +370,15 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     leg.enabled = true;
     const StreamKey key{source.kernel_publisher_id, source.kernel_ssrc};
     if (stream.kernel.leg_id == 0) stream.kernel.leg_id = next_leg_id_++;
-    datapath_->set_leg(stream.kernel.leg_id, leg);
+    if (sealed_) {
+        // A new SealedLeg (and SRTP context) each time: its counters, like
+        // the ingress program's leg stats, start at 0 with the leg.
+        auto sealed = std::make_shared<fanout::SealedLeg>(stream.kernel.leg_id, leg);
+        sealed_legs_[stream.kernel.leg_id] = sealed;
+        stream.sealed = std::move(sealed);
+    } else {
+        datapath_->set_leg(stream.kernel.leg_id, leg);
+    }
     leg_params_[stream.kernel.leg_id] = leg;
     stream_legs_[key].insert(stream.kernel.leg_id);
     leg_streams_[stream.kernel.leg_id] = key;
@@ -364,7 +396,8 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream.kernel.serving = true;
     stream.kernel.path_reason = "kernel: " + pair.local_type + "/" + pair.remote_type +
                                 " UDP via " + entry.hop.ifname + ", " +
-                                std::string(janus::srtp_profile_name(entry.transport.profile));
+                                std::string(janus::srtp_profile_name(entry.transport.profile)) +
+                                (sealed_ ? ", sealed transmitter" : ", ingress program");
 }
 
 void KernelMirror::remove_leg(room::SubscriberStream& stream) {
@@ -380,9 +413,11 @@ void KernelMirror::remove_leg(room::SubscriberStream& stream) {
         leg_streams_.erase(it);
         if (stream.kernel.serving) {
             // After the grace period no run clones to this leg any more: its
-            // stats name exactly the packets it got.
-            datapath_->synchronize();
-            const auto counters = datapath_->leg_counters(stream.kernel.leg_id);
+            // stats name exactly the packets it got. (Sealed: the fan-out
+            // takes packets for the leg under this stream's lock, which we
+            // hold, so its counters are final already.)
+            if (datapath_) datapath_->synchronize();
+            const auto counters = leg_counters(stream.kernel.leg_id);
             stream.kernel.prev_first =
                 counters.first_in_index.value_or(room::KernelLegState::kNone);
             stream.kernel.prev_last = counters.last_in_index.value_or(room::KernelLegState::kNone);
@@ -390,7 +425,14 @@ void KernelMirror::remove_leg(room::SubscriberStream& stream) {
         }
     }
     leg_params_.erase(stream.kernel.leg_id);
-    datapath_->remove_leg(stream.kernel.leg_id);
+    if (stream.sealed) {
+        // Frames it already sealed into a batch not yet sent are dropped by
+        // the sender (removed); subscriber_down waits for them (wait_idle).
+        stream.sealed->removed.store(true, std::memory_order_release);
+        stream.sealed.reset();
+        sealed_legs_.erase(stream.kernel.leg_id);
+    }
+    if (datapath_) datapath_->remove_leg(stream.kernel.leg_id);
     stream.kernel.leg_id = 0;
     stream.kernel.serving = false;
 }
@@ -469,7 +511,7 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
 }
 
 void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
-    if (!datapath_) return;
+    if (!available()) return;
     janus_plugin_session* handle = nullptr;
     {
         std::lock_guard guard(lock_);
@@ -497,7 +539,11 @@ void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
         }
     }
     for (auto& p : pushes) {
-        const auto counters = datapath_->leg_counters(p.leg_id);
+        datapath::LegCounters counters;
+        {
+            std::lock_guard guard(lock_);
+            counters = leg_counters(p.leg_id);
+        }
         const uint64_t add_packets =
             counters.packets > p.packets_pushed ? counters.packets - p.packets_pushed : 0;
         const uint64_t add_bytes =
@@ -515,7 +561,7 @@ void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
 }
 
 bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
-    if (!datapath_) return false;
+    if (!available()) return false;
     janus_plugin_session* handle = nullptr;
     janus::SelectedPair known;
     int64_t agent_created_us = 0;
@@ -572,13 +618,25 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
 }
 
 void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
-    if (!datapath_) return;
-    std::lock_guard guard(lock_);
-    if (stopped_) return;
+    if (!available()) return;
+    // Sealed legs with frames still in a batch: waited for below, with no
+    // lock held (the fan-out holds a publisher stream's lock while it sends).
+    std::vector<std::shared_ptr<fanout::SealedLeg>> leaving;
+    {
+        std::lock_guard guard(lock_);
+        if (stopped_) return;
+        subscriber_down_locked(subscriber, leaving);
+    }
+    for (const auto& leg : leaving) leg->wait_idle();
+}
+
+void KernelMirror::subscriber_down_locked(
+    room::Subscriber& subscriber, std::vector<std::shared_ptr<fanout::SealedLeg>>& leaving) {
     {
         std::lock_guard sub_guard(subscriber.lock);
         for (const auto& stream : subscriber.streams) {
             std::lock_guard sg(stream->lock);
+            if (stream->sealed) leaving.push_back(stream->sealed);
             try {
                 remove_leg(*stream);
             } catch (const std::exception& e) {
@@ -595,7 +653,7 @@ void KernelMirror::subscriber_down(room::Subscriber& subscriber) {
 
 void KernelMirror::refill_keystreams(const room::PublisherStream& stream, uint32_t packet_len) {
     const uint32_t id = stream.kernel_publisher_id;
-    if (!datapath_ || id == 0) return;
+    if (!datapath_ || id == 0) return;  // sealed: no keystreams, AES-NI seals
     // Under our lock: set_leg/remove_leg change the same per-leg key state.
     std::lock_guard guard(lock_);
     if (stopped_) return;
@@ -607,9 +665,10 @@ void KernelMirror::refill_keystreams(const room::PublisherStream& stream, uint32
 }
 
 std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
-    if (!datapath_ || leg_id == 0) return std::nullopt;
+    if (!available() || leg_id == 0) return std::nullopt;
     try {
-        return datapath_->leg_counters(leg_id).first_in_index;
+        std::lock_guard guard(lock_);
+        return leg_counters(leg_id).first_in_index;
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -617,7 +676,11 @@ std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
 
 bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) {
     const uint32_t id = stream.kernel_publisher_id;
-    if (!datapath_ || id == 0) return false;
+    if (!available() || id == 0) return false;
+    // Sealed: the plugin took every packet of a serving period itself (a
+    // lost one was sealed and counted, and its NACK answer is the same
+    // bytes); nack_responder checks the period.
+    if (sealed_) return true;
     try {
         return datapath_->forwarded(id, stream.kernel_ssrc, in_index);
     } catch (const std::exception&) {
@@ -625,13 +688,46 @@ bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_
     }
 }
 
+datapath::LegCounters KernelMirror::leg_counters(uint32_t leg_id) const {
+    if (sealed_) {
+        auto it = sealed_legs_.find(leg_id);
+        return it == sealed_legs_.end() ? datapath::LegCounters{} : it->second->counters();
+    }
+    return datapath_->leg_counters(leg_id);
+}
+
+api::Json KernelMirror::describe_sealed() {
+    api::Json info = api::Json::object();
+    info.set_bool("available", true).set("transmitter", "sealed");
+    info.set("sealed", sealed_->describe());
+    std::lock_guard guard(lock_);
+    api::Json legs = api::Json::array();
+    for (const auto& [id, leg] : sealed_legs_) {
+        const auto c = leg->counters();
+        api::Json item = api::Json::object();
+        item.set("leg", id).set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
+        if (auto ls = leg_streams_.find(id); ls != leg_streams_.end())
+            item.set("publisher", ls->second.publisher_id).set("ssrc", ls->second.ssrc);
+        api::Json drops = api::Json::object();
+        for (uint32_t r = 0; r < SC_TX_RESULT_MAX; ++r)
+            if (r != SC_TX_SENT && leg->result_count(r))
+                drops.set(datapath::Transmitter::result_name(r), leg->result_count(r));
+        item.set("drops", drops);
+        legs.append(item);
+    }
+    info.set("legs", legs);
+    return info;
+}
+
 api::Json KernelMirror::describe() {
+    if (sealed_) return describe_sealed();
     api::Json info = api::Json::object();
     info.set_bool("available", datapath_ != nullptr);
     if (!datapath_) {
         info.set("reason", unavailable_reason_);
         return info;
     }
+    info.set("transmitter", "ingress");
     std::lock_guard guard(lock_);
     api::Json ifaces = api::Json::array();
     for (const auto& name : attached_) ifaces.append(api::Json::adopt(json_string(name.c_str())));

@@ -25,6 +25,7 @@
 #include "core/next_hop.h"
 #include "core/plugin_config.h"
 #include "datapath/kernel_datapath.h"
+#include "fanout/sealed_sender.h"
 #include "janus/janus_bridge.h"
 #include "janus/leg_transport.h"
 #include "room/participants.h"
@@ -36,10 +37,17 @@ namespace swiftcall::core {
 class KernelMirror : public KernelForwardQuery {
   public:
     KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                 uint32_t keystream_legs = kDefaultKeystreamLegs);
+                 uint32_t keystream_legs = kDefaultKeystreamLegs,
+                 TransmitterKind transmitter = TransmitterKind::ingress,
+                 uint32_t tx_ring_slots = kDefaultTxRingSlots);
     ~KernelMirror() override;
 
-    bool available() const { return datapath_ != nullptr; }
+    // A kernel transmitter loaded: the sealed one or the ingress program.
+    bool available() const { return datapath_ != nullptr || sealed_ != nullptr; }
+    // The sealed transmitter, for the fan-out's last step (nullptr when the
+    // ingress program serves kernel legs, or nothing does).
+    core::SealedLegSender* sealed_sender() { return sealed_.get(); }
+    const char* transmitter_name() const { return sealed_ ? "sealed" : "ingress"; }
 
     // At plugin destroy: detaches the program from every interface and turns
     // every later call into a no-op. The object (and its map fds) must stay
@@ -119,6 +127,9 @@ class KernelMirror : public KernelForwardQuery {
 
   private:
     std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
+    void subscriber_down_locked(room::Subscriber& subscriber,
+                                std::vector<std::shared_ptr<fanout::SealedLeg>>& leaving);
+    api::Json describe_sealed();
     bool stopped_ = false;                                // guarded by lock_
     std::map<uint32_t, datapath::LegParams> leg_params_;  // by leg id, guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
@@ -156,9 +167,16 @@ class KernelMirror : public KernelForwardQuery {
     void push_stream_legs(const StreamKey& key);
     void note_leg_health(room::SubscriberStream& stream);
     void ensure_attached(const std::string& ifname);
+    // The leg's counters from whichever transmitter serves it (under lock_).
+    datapath::LegCounters leg_counters(uint32_t leg_id) const;
 
     std::mutex lock_;
+    // One of the two transmitters (DESIGN §1), chosen by the jcfg's
+    // "transmitter": the ingress program's maps, or the sealed sender and
+    // its legs (each also held by its SubscriberStream while serving).
     std::unique_ptr<datapath::KernelDatapath> datapath_;
+    std::unique_ptr<fanout::SealedSender> sealed_;
+    std::map<uint32_t, std::shared_ptr<fanout::SealedLeg>> sealed_legs_;  // by leg id
     std::string unavailable_reason_;
     std::set<std::string> attached_;
     std::map<const room::Publisher*, PublisherEntry> publishers_;

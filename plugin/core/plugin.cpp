@@ -93,7 +93,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
     mirror_ =
-        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.keystream_legs);
+        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.keystream_legs,
+                                       config_.transmitter, config_.tx_ring_slots);
     // Event handlers learn every move of a leg between kernel and user path.
     mirror_->on_path_change([this](const KernelMirror::PathChange& change) {
         api::Json info = api::Json::object();
@@ -101,7 +102,12 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         info.set("path", change.kernel ? "kernel" : "user").set("reason", change.reason);
         notify_event_handlers(static_cast<janus_plugin_session*>(change.session), info);
     });
-    fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
+    // Kernel legs: sealed by the fan-out and sent by the transmit program,
+    // or cloned by the ingress program (the fan-out then asks its window).
+    if (auto* sealed = mirror_->sealed_sender())
+        fanout_ = std::make_unique<Fanout>(*sink_, nullptr, sealed);
+    else
+        fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
     nacks_ = std::make_unique<NackResponder>(*mirror_);
     mirror_->on_pair_moved([this] {
         pair_moved_ = true;
@@ -114,7 +120,9 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
               SWIFTCALL_VERSION_STRING, package(), config_.rooms.size(),
               to_string(config_.datapath),
               mirror_->available()
-                  ? "kernel datapath loaded"
+                  ? (std::string("kernel datapath loaded, ") + mirror_->transmitter_name() +
+                     " transmitter")
+                        .c_str()
                   : ("every leg on the user path: " + mirror_->unavailable_reason()).c_str());
     if (config_.datapath == DatapathMode::kernel && !mirror_->available())
         JANUS_LOG(LOG_WARN, "[SwiftCall] datapath = \"kernel\" but %s\n",

@@ -83,6 +83,10 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
 
 }  // namespace
 
+const char* to_string(TransmitterKind kind) {
+    return kind == TransmitterKind::ingress ? "ingress" : "sealed";
+}
+
 const char* to_string(DatapathMode mode) {
     switch (mode) {
         case DatapathMode::automatic:
@@ -164,6 +168,21 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
                 } else if (key == "keystream_legs") {
                     config.keystream_legs =
                         static_cast<uint32_t>(parse_uint(option, value, kMaxKeystreamLegs));
+                } else if (key == "transmitter") {
+                    if (value == "sealed")
+                        config.transmitter = TransmitterKind::sealed;
+                    else if (value == "ingress")
+                        config.transmitter = TransmitterKind::ingress;
+                    else
+                        throw ConfigError("invalid value '" + value + "' for option '" + option +
+                                          "' (expected sealed or ingress)");
+                } else if (key == "tx_ring_slots") {
+                    config.tx_ring_slots =
+                        static_cast<uint32_t>(parse_uint(option, value, kMaxTxRingSlots));
+                    if (config.tx_ring_slots == 0)
+                        throw ConfigError("invalid value '0' for option '" + option +
+                                          "' (expected 1 to " + std::to_string(kMaxTxRingSlots) +
+                                          ")");
                 } else if (key == "string_ids") {
                     if (parse_bool(option, value))
                         throw ConfigError("option '" + option + "': string ids are not supported");

@@ -18,6 +18,10 @@
 #include "media/vp8_descriptor.h"
 #include "room/media_description.h"
 
+namespace swiftcall::fanout {
+class SealedLeg;  // the sealed transmitter's leg (plugin/fanout/sealed_leg.h)
+}
+
 namespace swiftcall::room {
 
 using SessionHandle = void*;
@@ -172,6 +176,9 @@ struct SubscriberStream {
     media::Vp8ContinuityRewriter vp8;
     media::SrtpIndexTracker out_index;
     KernelLegState kernel;
+    // Set while the sealed transmitter serves this stream (kernel.serving
+    // too); the fan-out seals into it instead of relaying.
+    std::shared_ptr<fanout::SealedLeg> sealed;
     uint64_t packets_out = 0;
     uint64_t bytes_out = 0;
 };

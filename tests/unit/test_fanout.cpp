@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
-
 #include <map>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/fanout.h"
@@ -18,7 +19,7 @@ struct Sent {
 };
 
 class RecordingSink : public core::MediaSink {
-public:
+  public:
     void relay_rtp(room::SessionHandle s, int mindex, bool, uint8_t* data, size_t len,
                    const void*) override {
         sent.push_back({s, mindex, std::vector<uint8_t>(data, data + len)});
@@ -34,7 +35,9 @@ public:
     std::vector<int> substream_events;
 };
 
-room::SessionHandle handle(int n) { return reinterpret_cast<room::SessionHandle>(static_cast<uintptr_t>(n)); }
+room::SessionHandle handle(int n) {
+    return reinterpret_cast<room::SessionHandle>(static_cast<uintptr_t>(n));
+}
 
 struct Setup {
     room::Publisher publisher;
@@ -58,7 +61,8 @@ struct Setup {
     }
 };
 
-std::vector<uint8_t> vp8_packet(uint16_t seq, uint32_t ssrc, bool key, std::vector<uint8_t> ext = {}) {
+std::vector<uint8_t> vp8_packet(uint16_t seq, uint32_t ssrc, bool key,
+                                std::vector<uint8_t> ext = {}) {
     RtpSpec spec;
     spec.seq = seq;
     spec.ts = seq * 3000u;
@@ -75,7 +79,8 @@ TEST_CASE("every subscriber gets each packet exactly once") {
     core::Fanout fanout(sink);
     Setup setup(3);
     for (uint16_t seq = 1; seq <= 5; seq++)
-        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 1), nullptr, seq * 1000);
+        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 1), nullptr,
+                       seq * 1000);
     REQUIRE(sink.sent.size() == 15);
     std::map<room::SessionHandle, std::vector<uint16_t>> seqs;
     for (const auto& s : sink.sent) seqs[s.to].push_back(media::read_u16(s.bytes.data() + 2));
@@ -122,12 +127,15 @@ TEST_CASE("simulcast: substream learned from rid, lower one dropped, keyframe as
     setup.stream->rids = {"q", "h", "f"};
     setup.subs[0]->simulcast.set_target(1, 2);
     // rid ext: id 10, length 1, value "h"/"q"
-    fanout.forward(setup.publisher, *setup.stream, vp8_packet(1, 0xB, false, {0xA0, 'h'}), nullptr, 0);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(1, 0xB, false, {0xA0, 'h'}), nullptr,
+                   0);
     CHECK(sink.sent.empty());
     REQUIRE(sink.keyframe_requests.size() == 1);
-    fanout.forward(setup.publisher, *setup.stream, vp8_packet(2, 0xB, false, {0xA0, 'h'}), nullptr, 1000);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(2, 0xB, false, {0xA0, 'h'}), nullptr,
+                   1000);
     CHECK(sink.keyframe_requests.size() == 1);  // rate limited
-    fanout.forward(setup.publisher, *setup.stream, vp8_packet(3, 0xB, true, {0xA0, 'h'}), nullptr, 2000);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(3, 0xB, true, {0xA0, 'h'}), nullptr,
+                   2000);
     REQUIRE(sink.sent.size() == 1);
     CHECK(setup.stream->ssrcs[1] == 0xB);
     CHECK(sink.substream_events == std::vector<int>{1});
@@ -135,10 +143,109 @@ TEST_CASE("simulcast: substream learned from rid, lower one dropped, keyframe as
     fanout.forward(setup.publisher, *setup.stream, vp8_packet(4, 0xB, false), nullptr, 3000);
     CHECK(sink.sent.size() == 2);
     // a packet from the low substream (rid "q") is not forwarded
-    fanout.forward(setup.publisher, *setup.stream, vp8_packet(50, 0xA, false, {0xA0, 'q'}), nullptr, 4000);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(50, 0xA, false, {0xA0, 'q'}), nullptr,
+                   4000);
     CHECK(sink.sent.size() == 2);
     // unknown rid: counted, not forwarded
-    fanout.forward(setup.publisher, *setup.stream, vp8_packet(60, 0xC, true, {0xA0, 'z'}), nullptr, 5000);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(60, 0xC, true, {0xA0, 'z'}), nullptr,
+                   5000);
     CHECK(sink.sent.size() == 2);
     CHECK(fanout.counters().unknown_substream == 1);
+}
+
+namespace {
+
+// The sealed transmitter as the fan-out sees it: records each batch.
+class RecordingSealedSender : public core::SealedLegSender {
+  public:
+    struct Add {
+        const fanout::SealedLeg* leg;
+        std::vector<uint8_t> wire;
+        uint64_t in_index;
+    };
+    void begin(size_t legs) override {
+        batches.emplace_back();
+        bounds.push_back(legs);
+    }
+    bool add(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> wire,
+             uint64_t in_index) override {
+        REQUIRE(!batches.empty());
+        REQUIRE(!open_flushed);
+        if (decline_index && in_index == *decline_index) return false;
+        batches.back().push_back({leg.get(), {wire.begin(), wire.end()}, in_index});
+        return true;
+    }
+    void flush() override { flushes++; }
+    std::vector<std::vector<Add>> batches;
+    std::vector<size_t> bounds;
+    size_t flushes = 0;
+    bool open_flushed = false;
+    std::optional<uint64_t> decline_index;
+};
+
+// A SealedLeg pointer the fan-out only passes through: an aliasing
+// shared_ptr needs no complete type and owns nothing real.
+std::shared_ptr<fanout::SealedLeg> fake_leg(uintptr_t tag) {
+    static auto owner = std::make_shared<int>(0);
+    return std::shared_ptr<fanout::SealedLeg>(owner, reinterpret_cast<fanout::SealedLeg*>(tag));
+}
+
+}  // namespace
+
+TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the rest relayed") {
+    RecordingSink sink;
+    RecordingSealedSender sealed;
+    core::Fanout fanout(sink, nullptr, &sealed);
+    Setup setup(3);
+    setup.stream->wire_known = true;
+    setup.stream->kernel_publisher_id = 7;
+    setup.stream->wire_seq_shift = 100;  // the core renumbered: wire = seen - 100
+    setup.subs[0]->sealed = fake_leg(0x10);
+    setup.subs[2]->sealed = fake_leg(0x30);
+    for (auto& s : setup.subs) s->kernel.serving = s->sealed != nullptr;
+    for (uint16_t seq = 200; seq < 205; seq++)
+        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 200), nullptr,
+                       seq * 1000);
+    // Only the leg without a SealedLeg goes through Janus.
+    REQUIRE(sink.sent.size() == 5);
+    for (const auto& s : sink.sent) CHECK(s.to == setup.subs[1]->session);
+    REQUIRE(sealed.batches.size() == 5);
+    CHECK(sealed.flushes == 5);
+    for (size_t p = 0; p < 5; p++) {
+        CHECK(sealed.bounds[p] == 3);
+        REQUIRE(sealed.batches[p].size() == 2);
+        CHECK(sealed.batches[p][0].leg == reinterpret_cast<fanout::SealedLeg*>(0x10));
+        CHECK(sealed.batches[p][1].leg == reinterpret_cast<fanout::SealedLeg*>(0x30));
+        for (const auto& add : sealed.batches[p]) {
+            auto view = media::RtpPacketView::parse(add.wire);
+            REQUIRE(view);
+            CHECK(view->sequence == 100 + p);  // wire numbering, as the core received it
+            CHECK(add.in_index == 100 + p);
+        }
+    }
+    CHECK(fanout.counters().kernel_served == 10);
+    CHECK(setup.subs[0]->kernel.first_index == 100);
+    CHECK(setup.subs[0]->kernel.skipped_for_kernel == 5);
+}
+
+TEST_CASE("sealed legs: a packet the leg declines is relayed instead; paused legs get nothing") {
+    RecordingSink sink;
+    RecordingSealedSender sealed;
+    core::Fanout fanout(sink, nullptr, &sealed);
+    Setup setup(2);
+    setup.stream->wire_known = true;
+    setup.stream->kernel_publisher_id = 7;
+    setup.subs[0]->sealed = fake_leg(0x10);
+    setup.subs[1]->sealed = fake_leg(0x20);
+    setup.subs[1]->paused = true;
+    sealed.decline_index = 11;
+    for (uint16_t seq = 10; seq < 13; seq++)
+        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 10), nullptr,
+                       seq * 1000);
+    REQUIRE(sink.sent.size() == 1);
+    CHECK(sink.sent[0].to == setup.subs[0]->session);
+    CHECK(fanout.counters().sealed_declined == 1);
+    CHECK(fanout.counters().kernel_served == 2);
+    for (const auto& b : sealed.batches)
+        for (const auto& add : b) CHECK(add.leg != reinterpret_cast<fanout::SealedLeg*>(0x20));
 }

@@ -17,7 +17,9 @@ TEST_CASE("the sample's options parse into rooms and general settings") {
     CHECK(config.videoroom_compat);
     CHECK(config.datapath == DatapathMode::user);
     CHECK(config.admin_key == "k");
-    CHECK(config.keystream_legs == 512);  // the default
+    CHECK(config.keystream_legs == 512);  // the defaults
+    CHECK(config.transmitter == TransmitterKind::sealed);
+    CHECK(config.tx_ring_slots == 4096);
     REQUIRE(config.rooms.size() == 1);
     CHECK(config.rooms[0].id == 1234);
     CHECK(config.rooms[0].max_publishers == 6);
@@ -44,6 +46,15 @@ TEST_CASE("invalid values are rejected with the option's name") {
     CHECK_THAT(message_of({{"general", {{"keystream_legs", "-1"}}}}),
                Catch::Contains("general.keystream_legs"));
     CHECK(parse_plugin_config({{"general", {{"keystream_legs", "0"}}}}).keystream_legs == 0);
+    CHECK_THAT(message_of({{"general", {{"transmitter", "xdp"}}}}),
+               Catch::Contains("general.transmitter"));
+    CHECK_THAT(message_of({{"general", {{"tx_ring_slots", "0"}}}}),
+               Catch::Contains("general.tx_ring_slots"));
+    CHECK_THAT(message_of({{"general", {{"tx_ring_slots", "65537"}}}}),
+               Catch::Contains("general.tx_ring_slots"));
+    CHECK(parse_plugin_config({{"general", {{"transmitter", "ingress"}}}}).transmitter ==
+          TransmitterKind::ingress);
+    CHECK(parse_plugin_config({{"general", {{"tx_ring_slots", "65536"}}}}).tx_ring_slots == 65536);
     CHECK_THAT(message_of({{"room-12", {{"publishers", "many"}}}}),
                Catch::Contains("room-12.publishers"));
     CHECK_THAT(message_of({{"room-12", {{"videocodec", "vp8,mpeg2"}}}}), Catch::Contains("mpeg2"));

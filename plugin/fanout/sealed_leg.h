@@ -1,0 +1,64 @@
+// One subscriber leg served by the sealed transmitter: what the leg's frame
+// is made of (the same LegParams the ingress program's legs take), its SRTP
+// sender context keyed once, and its counters.
+//
+// fill() runs on the publisher's media thread only (one thread per
+// publisher stream: the sealer is not thread-safe); the counters are atomics
+// the control thread reads. Invariant 2 (DESIGN §4): the leg seals at out
+// index = in index + index_delta, the plugin's one numbering of the leg, so
+// a NACK answer rebuilt by datapath::build_clone at that index is the same
+// datagram byte for byte.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+
+#include "datapath/kernel_datapath.h"
+#include "datapath/srtp_sealer.h"
+#include "datapath/udp_frame.h"
+#include "swiftcall_abi.h"
+
+namespace swiftcall::fanout {
+
+class SealedLeg {
+  public:
+    // Throws std::invalid_argument for a profile or key the sealer lacks.
+    SealedLeg(uint32_t id, const datapath::LegParams& params);
+
+    uint32_t id() const { return id_; }
+    const datapath::LegParams& params() const { return params_; }
+
+    // Writes the leg's whole frame for `wire_rtp` at publisher index
+    // `in_index` into `slot`. false when the leg's rewrite declines the
+    // packet (datapath::rewrite_for_leg) or it would not fit the slot.
+    bool fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64_t in_index);
+
+    // After the transmit run: what happened to one of this leg's frames.
+    void record(uint32_t result, uint32_t frame_len);
+    // A packet the leg took but could not send (full ring, failed run).
+    void record_drop() { errors_.fetch_add(1, std::memory_order_relaxed); }
+
+    // Same meaning as the ingress program's per-leg stats: packets and bytes
+    // sent, errors, publisher index of the first and last packet taken.
+    datapath::LegCounters counters() const;
+    uint64_t result_count(uint32_t result) const;
+
+    // Batches holding one of this leg's frames and not yet sent: a departed
+    // subscriber waits for 0 (wait_idle) before Janus frees its
+    // PeerConnection, so no frame reaches it afterwards.
+    std::atomic<uint32_t> in_flight{0};
+    std::atomic<bool> removed{false};
+    void wait_idle() const;
+
+  private:
+    const uint32_t id_;
+    const datapath::LegParams params_;
+    datapath::UdpFramePath path_;
+    datapath::SrtpSealer sealer_;
+    std::atomic<uint64_t> packets_{0}, bytes_{0}, errors_{0};
+    std::atomic<uint64_t> first_in_{0}, last_in_{0};  // index + 1, 0: none
+    std::atomic<uint64_t> results_[SC_TX_RESULT_MAX] = {};
+};
+
+}  // namespace swiftcall::fanout

@@ -1,0 +1,155 @@
+// The fan-out's sealed last step end to end on a real veth: SealedLeg seals
+// each leg, SealedSender batches them into the transmit ring and sends one
+// run per publisher packet. What leaves must be exactly what
+// datapath::build_clone (libsrtp2) rebuilds for a NACK of that packet
+// (invariant 2: a NACK answer is the same datagram), and libsrtp must
+// decrypt it at the far end.
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "datapath/clone_builder.h"
+#include "datapath/udp_frame.h"
+#include "fanout/sealed_sender.h"
+#include "rtp_builder.h"
+#include "srtp_peer.h"
+#include "veth_lab.h"
+
+using namespace swiftcall;
+
+namespace {
+
+datapath::LegParams leg_params(const sctest::VethLab& lab, uint16_t profile, uint32_t ssrc,
+                               uint16_t port, std::mt19937& rng) {
+    datapath::LegParams p;
+    p.ifindex = uint32_t(lab.host_ifindex());
+    p.smac = lab.host_mac();
+    p.dmac = lab.peer_mac();
+    inet_pton(AF_INET, "127.0.1.1", p.tuple.saddr.data());
+    inet_pton(AF_INET, "127.0.1.2", p.tuple.daddr.data());
+    p.tuple.sport = 20000;
+    p.tuple.dport = port;
+    p.ssrc = ssrc;
+    p.index_delta = 0xfff0;  // the subscriber's numbering runs ahead: crosses a ROC wrap
+    p.ts_delta = 12345;
+    p.payload_type = 100;
+    p.ext_map[1] = 3;  // publisher id 1 -> subscriber id 3
+    p.out.profile = profile;
+    const auto info = datapath::srtp_profile_info(profile);
+    for (size_t i = 0; i < info.master_key_len; ++i) p.out.key.push_back(uint8_t(rng()));
+    for (size_t i = 0; i < info.master_salt_len; ++i) p.out.salt.push_back(uint8_t(rng()));
+    return p;
+}
+
+std::vector<uint8_t> wire_packet(uint16_t seq, std::mt19937& rng) {
+    RtpSpec spec;
+    spec.pt = 96;
+    spec.seq = seq;
+    spec.ts = 90000u * seq;
+    spec.ssrc = 0xabcdef01;
+    spec.extension = {0x10, uint8_t(rng())};
+    for (int i = 0; i < 900; ++i) spec.payload.push_back(uint8_t(rng()));
+    return build_rtp(spec);
+}
+
+}  // namespace
+
+TEST_CASE("sealed sender: one run per packet; every frame is the NACK rebuild's bytes and decrypts",
+          "[sealed]") {
+    sctest::srtp_global_init();
+    sctest::VethLab lab;
+    fanout::SealedSender sender(datapath::Transmitter::open(64));
+    std::mt19937 rng(99);
+    const uint16_t profiles[] = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_256_GCM};
+    std::vector<std::shared_ptr<fanout::SealedLeg>> legs;
+    std::vector<int> fds;
+    std::vector<std::unique_ptr<sctest::SrtpPeer>> receivers;
+    for (uint32_t k = 0; k < 2; ++k) {
+        auto p = leg_params(lab, profiles[k], 0x77000000 + k, uint16_t(43000 + k), rng);
+        legs.push_back(std::make_shared<fanout::SealedLeg>(k + 1, p));
+        fds.push_back(lab.bind_peer_udp(p.tuple.dport));
+        receivers.push_back(std::make_unique<sctest::SrtpPeer>(p.out, p.ssrc, true));
+    }
+    lab.drain();
+    for (uint16_t seq = 10; seq < 40; ++seq) {
+        const auto wire = wire_packet(seq, rng);
+        sender.begin(legs.size());
+        for (auto& leg : legs) REQUIRE(sender.add(leg, wire, seq));
+        sender.flush();
+        for (size_t k = 0; k < legs.size(); ++k) {
+            CAPTURE(seq, k);
+            const auto expected = datapath::build_clone(wire, seq, legs[k]->params());
+            REQUIRE(expected);
+            std::vector<uint8_t> got(2048);
+            const ssize_t n = recv(fds[k], got.data(), got.size(), 0);
+            REQUIRE(n > 0);
+            got.resize(size_t(n));
+            CHECK(got == *expected);
+            REQUIRE(receivers[k]->unprotect(got) == srtp_err_status_ok);
+            const auto plain = datapath::rewrite_for_leg(wire, seq, legs[k]->params());
+            CHECK(got == *plain);
+        }
+    }
+    for (size_t k = 0; k < legs.size(); ++k) {
+        const auto c = legs[k]->counters();
+        CHECK(c.packets == 30);
+        CHECK(c.errors == 0);
+        CHECK(c.first_in_index == 10u);
+        CHECK(c.last_in_index == 39u);
+    }
+    // 30 packets: 30 runs, not 60 (one per leg).
+    CHECK(json_integer_value(json_object_get(sender.describe().get(), "runs")) == 30);
+    for (int fd : fds) close(fd);
+}
+
+TEST_CASE(
+    "sealed sender: a removed leg's sealed frame never leaves; a full ring is counted against the "
+    "leg",
+    "[sealed]") {
+    sctest::srtp_global_init();
+    sctest::VethLab lab;
+    fanout::SealedSender sender(datapath::Transmitter::open(1));  // one slot in all
+    std::mt19937 rng(5);
+    auto a = std::make_shared<fanout::SealedLeg>(
+        1, leg_params(lab, SC_PROFILE_AEAD_AES_128_GCM, 0x1, 44000, rng));
+    auto b = std::make_shared<fanout::SealedLeg>(
+        2, leg_params(lab, SC_PROFILE_AEAD_AES_128_GCM, 0x2, 44001, rng));
+    lab.drain();
+    const auto wire = wire_packet(500, rng);
+
+    // Removed between sealing and the run (its subscriber left): dropped.
+    sender.begin(1);
+    REQUIRE(sender.add(a, wire, 500));
+    CHECK(a->in_flight == 1);
+    a->removed = true;
+    sender.flush();
+    CHECK(a->in_flight == 0);
+    a->wait_idle();
+    CHECK(a->counters().packets == 0);
+    CHECK(a->counters().errors == 1);
+    CHECK(a->result_count(SC_TX_DROP_LENGTH) == 1);
+    CHECK(lab.capture(std::chrono::milliseconds(100)).empty());
+
+    // The only slot is held by another thread's batch: b's packet is taken
+    // and counted as lost (never relayed, never sent), and the ring recovers.
+    fanout::SealedSender* s = &sender;
+    sender.begin(1);
+    REQUIRE(sender.add(b, wire, 501));  // this thread holds the slot now
+    std::thread other([&] {
+        s->begin(1);
+        CHECK(s->add(b, wire, 502));
+        s->flush();
+    });
+    other.join();
+    sender.flush();
+    CHECK(b->counters().errors == 1);
+    CHECK(b->counters().packets == 1);
+    CHECK(json_integer_value(json_object_get(sender.describe().get(), "ring_full")) == 1);
+    CHECK(lab.capture(std::chrono::milliseconds(100)).size() == 1);
+}
