@@ -32,6 +32,17 @@ void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherS
     sink_.request_keyframe(publisher.session, stream.media.mindex);
 }
 
+// A kernel transmitter sent this packet to the leg: the user path skips it,
+// and the leg's Sender Reports map its RTP timestamp to now (wallclock_us is
+// read once per publisher packet). Caller holds the leg's lock.
+void Fanout::note_kernel_served(room::KernelLegState& k, uint32_t out_ts, int64_t& wallclock_us) {
+    k.skipped_for_kernel++;
+    counters_.kernel_served++;
+    if (!wallclock_us) wallclock_us = realtime_us();
+    k.sr_rtp_ts = out_ts;
+    k.sr_wallclock_us = wallclock_us;
+}
+
 // Caller holds stream.lock.
 int Fanout::substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet,
                          uint32_t ssrc, size_t) {
@@ -157,11 +168,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
                 // The sealed period starts here: NACKs from this index on are
                 // answered with the sealed bytes (nack_responder).
                 if (k.first_index == room::KernelLegState::kNone) k.first_index = in_index;
-                k.skipped_for_kernel++;
-                counters_.kernel_served++;
-                if (!wallclock_us) wallclock_us = realtime_us();
-                k.sr_rtp_ts = out.timestamp;
-                k.sr_wallclock_us = wallclock_us;
+                note_kernel_served(k, out.timestamp, wallclock_us);
                 continue;
             }
             counters_.sealed_declined++;
@@ -178,11 +185,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             if (k.may_cover(in_index)) {
                 if (!kernel_sent) kernel_sent = kernel_->kernel_forwarded(stream, in_index);
                 if (k.kernel_sent(in_index, *kernel_sent)) {
-                    k.skipped_for_kernel++;
-                    counters_.kernel_served++;
-                    if (!wallclock_us) wallclock_us = realtime_us();
-                    k.sr_rtp_ts = out.timestamp;
-                    k.sr_wallclock_us = wallclock_us;
+                    note_kernel_served(k, out.timestamp, wallclock_us);
                     continue;
                 }
             }

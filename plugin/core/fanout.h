@@ -58,6 +58,7 @@ class Fanout {
     const FanoutCounters& counters() const { return counters_; }
 
   private:
+    void note_kernel_served(room::KernelLegState& k, uint32_t out_ts, int64_t& wallclock_us);
     int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet, uint32_t ssrc,
                      size_t ext_offset_hint);
 

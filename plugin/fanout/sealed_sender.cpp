@@ -23,6 +23,8 @@ SealedSender::SealedSender(std::unique_ptr<datapath::Transmitter> transmitter)
     : tx_(std::move(transmitter)) {}
 
 void SealedSender::begin(size_t legs) {
+    // A batch left open (no flush) would hold its slots for ever: send it.
+    if (batch.claimed) flush();
     batch.claimed.reset();
     batch.used = 0;
     batch.legs.clear();

@@ -170,7 +170,6 @@ class RecordingSealedSender : public core::SealedLegSender {
     bool add(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> wire,
              uint64_t in_index) override {
         REQUIRE(!batches.empty());
-        REQUIRE(!open_flushed);
         if (decline_index && in_index == *decline_index) return false;
         batches.back().push_back({leg.get(), {wire.begin(), wire.end()}, in_index});
         return true;
@@ -179,7 +178,6 @@ class RecordingSealedSender : public core::SealedLegSender {
     std::vector<std::vector<Add>> batches;
     std::vector<size_t> bounds;
     size_t flushes = 0;
-    bool open_flushed = false;
     std::optional<uint64_t> decline_index;
 };
 
@@ -190,6 +188,16 @@ std::shared_ptr<fanout::SealedLeg> fake_leg(uintptr_t tag) {
     return std::shared_ptr<fanout::SealedLeg>(owner, reinterpret_cast<fanout::SealedLeg*>(tag));
 }
 
+// The publisher stream as the mirror leaves it for kernel legs: numbering
+// known, an id; packets seq in [first, last) forwarded.
+void forward_sealed(core::Fanout& fanout, Setup& setup, uint16_t first, uint16_t last) {
+    setup.stream->wire_known = true;
+    setup.stream->kernel_publisher_id = 7;
+    for (uint16_t seq = first; seq < last; seq++)
+        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == first), nullptr,
+                       seq * 1000);
+}
+
 }  // namespace
 
 TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the rest relayed") {
@@ -197,15 +205,11 @@ TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the re
     RecordingSealedSender sealed;
     core::Fanout fanout(sink, nullptr, &sealed);
     Setup setup(3);
-    setup.stream->wire_known = true;
-    setup.stream->kernel_publisher_id = 7;
     setup.stream->wire_seq_shift = 100;  // the core renumbered: wire = seen - 100
     setup.subs[0]->sealed = fake_leg(0x10);
     setup.subs[2]->sealed = fake_leg(0x30);
     for (auto& s : setup.subs) s->kernel.serving = s->sealed != nullptr;
-    for (uint16_t seq = 200; seq < 205; seq++)
-        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 200), nullptr,
-                       seq * 1000);
+    forward_sealed(fanout, setup, 200, 205);
     // Only the leg without a SealedLeg goes through Janus.
     REQUIRE(sink.sent.size() == 5);
     for (const auto& s : sink.sent) CHECK(s.to == setup.subs[1]->session);
@@ -233,15 +237,11 @@ TEST_CASE("sealed legs: a packet the leg declines is relayed instead; paused leg
     RecordingSealedSender sealed;
     core::Fanout fanout(sink, nullptr, &sealed);
     Setup setup(2);
-    setup.stream->wire_known = true;
-    setup.stream->kernel_publisher_id = 7;
     setup.subs[0]->sealed = fake_leg(0x10);
     setup.subs[1]->sealed = fake_leg(0x20);
     setup.subs[1]->paused = true;
     sealed.decline_index = 11;
-    for (uint16_t seq = 10; seq < 13; seq++)
-        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 10), nullptr,
-                       seq * 1000);
+    forward_sealed(fanout, setup, 10, 13);
     REQUIRE(sink.sent.size() == 1);
     CHECK(sink.sent[0].to == setup.subs[0]->session);
     CHECK(fanout.counters().sealed_declined == 1);
