@@ -108,13 +108,23 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
     std::optional<bool> kernel_sent;
     int64_t wallclock_us = 0;  // for Sender Reports of kernel legs, read once
     uint8_t buffer[kMaxPacket];
+    // The packet as the core received it (wire numbering): what the NACK
+    // history keeps and what a sealed leg's rewrite starts from, as the
+    // kernel's clones do. Built once, when the first of them needs it.
+    uint8_t wire[kMaxPacket];
+    bool wire_ready = false;
+    auto wire_packet = [&] {
+        if (!wire_ready) {
+            std::memcpy(wire, packet.data(), packet.size());
+            media::write_u16(wire + 2, wire_seq);
+            media::write_u32(wire + 4, wire_ts);
+            wire_ready = true;
+        }
+        return std::span<const uint8_t>(wire, packet.size());
+    };
     if (track_index && video && stream.kernel_publisher_id != 0) {
-        // What the kernel decrypted: the packet in wire numbering.
         if (!stream.history) stream.history = std::make_unique<media::PacketHistory>();
-        std::memcpy(buffer, packet.data(), packet.size());
-        media::write_u16(buffer + 2, wire_seq);
-        media::write_u32(buffer + 4, wire_ts);
-        stream.history->store(in_index, std::span<const uint8_t>(buffer, packet.size()));
+        stream.history->store(in_index, wire_packet());
     }
     // Muted by a moderator: the numbering above still follows the wire (the
     // kernel's index space must not lose the ROC), but no subscriber gets it.
@@ -122,10 +132,6 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         counters_.moderated++;
         return;
     }
-    // The packet as the core received it (wire numbering), which a sealed
-    // leg's rewrite starts from, as the kernel's clones do; built once, for
-    // the first sealed leg.
-    uint8_t wire[kMaxPacket];
     bool sealed_batch = false;
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
@@ -156,14 +162,10 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         }
         if (track_index && sealed_ && sub->sealed) {
             if (!sealed_batch) {
-                std::memcpy(wire, packet.data(), packet.size());
-                media::write_u16(wire + 2, wire_seq);
-                media::write_u32(wire + 4, wire_ts);
                 sealed_->begin(stream.subscribers.size());
                 sealed_batch = true;
             }
-            if (sealed_->add(sub->sealed, std::span<const uint8_t>(wire, packet.size()),
-                             in_index)) {
+            if (sealed_->add(sub->sealed, wire_packet(), in_index)) {
                 auto& k = sub->kernel;
                 // The sealed period starts here: NACKs from this index on are
                 // answered with the sealed bytes (nack_responder).

@@ -665,10 +665,12 @@ void KernelMirror::refill_keystreams(const room::PublisherStream& stream, uint32
 }
 
 std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
-    if (!available() || leg_id == 0) return std::nullopt;
+    // The ingress fan-out asks this under a subscriber stream's lock: it must
+    // not take lock_ (lock order: lock_ before the stream's). The sealed
+    // fan-out learns a leg's first packet itself and never asks.
+    if (!datapath_ || leg_id == 0) return std::nullopt;
     try {
-        std::lock_guard guard(lock_);
-        return leg_counters(leg_id).first_in_index;
+        return datapath_->leg_counters(leg_id).first_in_index;
     } catch (const std::exception&) {
         return std::nullopt;
     }
