@@ -6,7 +6,7 @@
 #   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400,600,800]
 #                             [--modes stock,user,kernel,ingress] [--window SEC]
 #                             [--out DIR] [--build-dir DIR] [--committed]
-#                             [--kernel-event-loops N]
+#                             [--kernel-event-loops N] [--simulcast]
 #
 # --smoke   N = 5 per mode, short window; exits non-zero unless every mode
 #           delivers > 95 % of the packets, each once (CI).
@@ -14,6 +14,9 @@
 #           folder) instead of the work tree, so the numbers belong to a commit.
 # --kernel-event-loops N  Janus event_loops for the kernel-path run only
 #           (default: cores, as for the others; 0 = a thread per handle).
+# --simulcast  the publisher sends VP8 in three simulcast layers (160x120,
+#           320x240, 640x480) and subscriber k asks for substream k % 3;
+#           "delivered" counts what each subscriber's layer carried.
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -27,6 +30,7 @@ envsh=$repo/scripts/janus-env.sh
 smoke=0
 committed=0
 kernel_loops=
+simulcast=
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel,ingress
 window=10
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
         --build-dir) build_dir=$2; shift 2 ;;
         --committed) committed=1; shift ;;
         --kernel-event-loops) kernel_loops=$2; shift 2 ;;
+        --simulcast) simulcast=1; shift ;;
         -h|--help) sed -n '2,/^# stopped on exit/p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -131,29 +136,14 @@ if [[ ,$modes, == *,user,* || ,$modes, == *,kernel,* ]]; then
 fi
 client=$out/bin/fanoutload
 say "building the load client (pion/webrtc v3, GOPATH mode, offline)"
-gopath=$out/.gopath
-mkdir -p "$gopath/src/fanoutload" "$out/bin"
-cp "$here"/loadclient/*.go "$here"/loadclient/go.mod "$gopath/src/fanoutload/"
-(cd "$gopath/src/fanoutload" && GO111MODULE=off GOPATH=$gopath:/usr/share/gocode \
-    GOCACHE=${GOCACHE:-/tmp/scfan-gocache} go build -o "$client" .) || die "load client build failed"
-if [ $smoke = 1 ]; then
-    # The client's own measuring logic (descriptor skip, RTP parse, quantiles).
-    (cd "$gopath/src/fanoutload" && GO111MODULE=off GOPATH=$gopath:/usr/share/gocode \
-        GOCACHE=${GOCACHE:-/tmp/scfan-gocache} go test . >&2) || die "load client unit tests failed"
-fi
+mkdir -p "$out/bin"
+test_flag=()
+[ $smoke = 1 ] && test_flag=(--test)  # the client's own measuring logic
+bash "$here/build-loadclient.sh" "$client" "${test_flag[@]}" || die "load client build failed"
 
 media=$out/media
-if [ ! -f "$media/v00299.vp8" ]; then
-    say "encoding the clip: VP8 640x480 30 fps CBR 1.5 Mbps (keyframe every 30), Opus 48 kbps"
-    mkdir -p "$media"
-    gst-launch-1.0 -q videotestsrc pattern=smpte horizontal-speed=5 num-buffers=300 \
-        ! video/x-raw,width=640,height=480,framerate=30/1 \
-        ! vp8enc target-bitrate=1500000 end-usage=cbr keyframe-max-dist=30 deadline=1 threads=1 \
-        ! multifilesink location="$media/v%05d.vp8"
-    gst-launch-1.0 -q audiotestsrc wave=pink-noise num-buffers=500 samplesperbuffer=960 \
-        ! audio/x-raw,rate=48000,channels=2 ! opusenc bitrate=48000 frame-size=20 \
-        ! multifilesink location="$media/a%05d.opus"
-fi
+say "the clip: VP8 640x480 30 fps CBR 1.5 Mbps (keyframe every 30), Opus 48 kbps${simulcast:+, and three simulcast layers}"
+bash "$here/clips.sh" "$media" 300 ${simulcast:+--simulcast} || die "encoding the clip failed"
 
 # BPF run time per program is only counted while bpf_stats is on.
 bpf_stats_old=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo "")
@@ -222,6 +212,7 @@ run_mode() {
     [ $smoke = 1 ] && extra+=(-min-delivered 0.95)
     # The sealed transmitter's program runs in Janus's syscalls (BPF_PROG_RUN).
     [ "$tx" = sealed ] && extra+=(-bpf-in-janus)
+    [ -n "$simulcast" ] && extra+=(-simulcast "$media")
     ip netns exec "$SC_NS_CLIENT" "$client" -url "$SC_JANUS_URL" -plugin "$SC_PACKAGE" \
         -ip "$SC_CLIENT_IP" -media "$media" -janus-pid "$SC_JANUS_PID" -label "$label" \
         -steps "$steps" -window "${window}s" -warmup "${warmup}s" "${extra[@]}" \

@@ -5,16 +5,19 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand"
 	"net"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pion/ice/v2"
@@ -30,6 +33,13 @@ type config struct {
 	// The programs run inside Janus's own syscalls (the sealed transmitter's
 	// BPF_PROG_RUN), so Janus's CPU time holds their run time already.
 	bpfInJanus bool
+	// Simulcast: a folder with q/, h/ and f/, a clip per layer (lowest
+	// first); subscriber k asks for substream k % 3.
+	simulcast string
+	// Publish into an existing room and print {"feed": id} on stdout, then
+	// send until SIGTERM or stdin closes (a test's simulcast publisher).
+	publishOnly bool
+	room        int64
 }
 
 type stepResult struct {
@@ -137,24 +147,29 @@ type bench struct {
 	hist   latencyHist
 	mu     sync.Mutex
 	subs   []*subscriber
+	joined int32 // subscribers asked to join so far (their layer: k % 3)
 }
 
-func (b *bench) setupPublisher(video, audio *clip) error {
+func (b *bench) setupPublisher(video []*clip, audio *clip) error {
 	h, err := b.sess.attach(b.cfg.pkg)
 	if err != nil {
 		return err
 	}
-	b.room = 100000 + rand.Int63n(800000)
-	if _, _, err := h.request(janusMsg{"request": "create", "room": b.room, "publishers": 1,
-		"bitrate": 0, "audiocodec": "opus", "videocodec": "vp8", "description": "fanout bench"}, nil, 10*time.Second); err != nil {
-		return fmt.Errorf("create room: %w", err)
+	if b.cfg.publishOnly {
+		b.room = b.cfg.room
+	} else {
+		b.room = 100000 + rand.Int63n(800000)
+		if _, _, err := h.request(janusMsg{"request": "create", "room": b.room, "publishers": 1,
+			"bitrate": 0, "audiocodec": "opus", "videocodec": "vp8", "description": "fanout bench"}, nil, 10*time.Second); err != nil {
+			return fmt.Errorf("create room: %w", err)
+		}
 	}
 	data, _, err := h.request(janusMsg{"request": "join", "ptype": "publisher", "room": b.room, "display": "bench"}, nil, 10*time.Second)
 	if err != nil {
 		return fmt.Errorf("join publisher: %w", err)
 	}
 	b.feed = data["id"]
-	if b.pub, err = newPublisher(b.api, b.table, &b.window); err != nil {
+	if b.pub, err = newPublisher(b.api, b.table, &b.window, len(video) > 1); err != nil {
 		return err
 	}
 	offer, err := b.pub.pc.CreateOffer(nil)
@@ -167,7 +182,7 @@ func (b *bench) setupPublisher(video, audio *clip) error {
 	}
 	<-gathered
 	_, ans, err := h.request(janusMsg{"request": "publish", "audio": true, "video": true},
-		sdpOf(b.pub.pc.LocalDescription()), 15*time.Second)
+		janusMsg{"type": "offer", "sdp": b.pub.offerSDP()}, 15*time.Second)
 	if err != nil || ans == nil {
 		return fmt.Errorf("publish: %v (answer %v)", err, ans != nil)
 	}
@@ -187,8 +202,14 @@ func (b *bench) addSubscriber() error {
 	if err != nil {
 		return err
 	}
+	stream := janusMsg{"feed": b.feed}
+	layer := -1
+	if len(b.pub.layers) > 0 {
+		layer = int(atomic.AddInt32(&b.joined, 1)-1) % len(b.pub.layers)
+		stream["substream"] = layer
+	}
 	_, offer, err := h.request(janusMsg{"request": "join", "ptype": "subscriber", "room": b.room,
-		"streams": []janusMsg{{"feed": b.feed}}}, nil, 20*time.Second)
+		"streams": []janusMsg{stream}}, nil, 20*time.Second)
 	if err != nil || offer == nil {
 		return fmt.Errorf("join subscriber: %v (offer %v)", err, offer != nil)
 	}
@@ -196,7 +217,7 @@ func (b *bench) addSubscriber() error {
 	if err != nil {
 		return err
 	}
-	s := &subscriber{pc: pc, handle: h}
+	s := &subscriber{pc: pc, handle: h, layer: layer}
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		atomic.AddInt32(&s.tracks, 1)
 		go s.onTrack(t, b.table, &b.window, &b.hist)
@@ -286,6 +307,10 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	}
 	b.mu.Unlock()
 	atomic.StoreUint64(&b.pub.sentWin[slot], 0)
+	atomic.StoreUint64(&b.pub.audioWin[slot], 0)
+	for k := range b.pub.layerWin[slot] {
+		atomic.StoreUint64(&b.pub.layerWin[slot][k], 0)
+	}
 	b.hist.reset()
 	pubBytes0 := atomic.LoadUint64(&b.pub.bytes)
 	pubAll0 := atomic.LoadUint64(&b.pub.sentAll)
@@ -317,9 +342,17 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 	r.Sent = atomic.LoadUint64(&b.pub.sentWin[slot])
 	r.PubPPS = float64(pubAll1-pubAll0) / el
 	r.PubKbps = float64(pubBytes1-pubBytes0) * 8 / el / 1000
+	// What one subscriber should get: everything, or audio and its layer.
+	expectedOf := func(s *subscriber) uint64 {
+		if s.layer < 0 {
+			return r.Sent
+		}
+		return atomic.LoadUint64(&b.pub.audioWin[slot]) + atomic.LoadUint64(&b.pub.layerWin[slot][s.layer])
+	}
 	b.mu.Lock()
 	first := true
 	for _, s := range b.subs {
+		r.Expected += expectedOf(s)
 		r.Delivered += atomic.LoadUint64(&s.st.recvWin[slot])
 		r.SeqGaps += atomic.LoadUint64(&s.st.gaps[slot])
 		r.SeqDups += atomic.LoadUint64(&s.st.dups[slot])
@@ -328,8 +361,8 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		if atomic.LoadInt64(&s.st.firstAt) == 0 {
 			r.SubsSilent++
 		}
-		if r.Sent > 0 {
-			got := float64(atomic.LoadUint64(&s.st.recvWin[slot])) / float64(r.Sent)
+		if want := expectedOf(s); want > 0 {
+			got := float64(atomic.LoadUint64(&s.st.recvWin[slot])) / float64(want)
 			if got < 0.99 {
 				r.SubsShort++
 				fmt.Fprintf(os.Stderr, "%s N=%d: subscriber handle %d got %.4f of the window's packets"+
@@ -346,7 +379,6 @@ func (b *bench) measure(n int, w int32, joinS float64) stepResult {
 		r.TracksPerSub += float64(atomic.LoadInt32(&s.tracks)) / float64(len(b.subs))
 	}
 	b.mu.Unlock()
-	r.Expected = r.Sent * uint64(n)
 	if r.Expected > 0 {
 		r.DeliveredRatio = float64(r.Delivered) / float64(r.Expected)
 		r.Loss = 1 - r.DeliveredRatio
@@ -453,18 +485,32 @@ func main() {
 	flag.Float64Var(&cfg.maxBusy, "max-busy", 0.95, "stop growing N once Janus + load client + softirq use this fraction of all cores")
 	flag.BoolVar(&cfg.bpfInJanus, "bpf-in-janus", false, "BPF run time is part of Janus's CPU time (sealed transmitter): do not add it again")
 	flag.Float64Var(&cfg.minDelivered, "min-delivered", 0, "exit 3 when any step delivers less than this ratio")
+	flag.StringVar(&cfg.simulcast, "simulcast", "", "folder with q/, h/, f/ (v*.vp8 each): publish three simulcast layers; subscriber k takes substream k%3")
+	flag.BoolVar(&cfg.publishOnly, "publish-only", false, "only publish into -room, print {\"feed\": id}, send until SIGTERM or stdin EOF (a stdin line \"jump N\" leaps video sequence numbers by N)")
+	flag.Int64Var(&cfg.room, "room", 0, "the room -publish-only joins")
 	timeout := flag.Duration("timeout", 15*time.Minute, "hard limit for the whole run")
 	flag.Parse()
 	cfg.steps = parseSteps(steps)
 	ip := net.ParseIP(cfg.localIP)
-	if cfg.url == "" || ip == nil || cfg.media == "" || len(cfg.steps) == 0 {
+	if cfg.url == "" || ip == nil || cfg.media == "" || len(cfg.steps) == 0 || (cfg.publishOnly && cfg.room == 0) {
 		fmt.Fprintln(os.Stderr, "usage: fanoutload -url URL -ip ADDR -media DIR [-steps 10,50] ...")
 		os.Exit(2)
 	}
 	rand.Seed(time.Now().UnixNano())
-	video, err := loadClip(cfg.media + "/v*.vp8")
-	if err != nil {
-		fail(err)
+	var video []*clip
+	folders := []string{cfg.media}
+	if cfg.simulcast != "" {
+		folders = nil
+		for _, rid := range simulcastRids {
+			folders = append(folders, cfg.simulcast+"/"+rid)
+		}
+	}
+	for _, f := range folders {
+		c, err := loadClip(f + "/v*.vp8")
+		if err != nil {
+			fail(err)
+		}
+		video = append(video, c)
 	}
 	audio, err := loadClip(cfg.media + "/a*.opus")
 	if err != nil {
@@ -482,6 +528,26 @@ func main() {
 		fail(err)
 	}
 	enc := json.NewEncoder(os.Stdout)
+	if cfg.publishOnly {
+		enc.Encode(janusMsg{"feed": b.feed, "room": b.room})
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+		go func() {
+			// "jump N": every video layer's sequence numbers leap by N (a
+			// test moves a leg's SRTP index on faster than real time).
+			in := bufio.NewScanner(os.Stdin)
+			for in.Scan() {
+				var n uint32
+				if _, err := fmt.Sscanf(in.Text(), "jump %d", &n); err == nil {
+					atomic.AddUint32(&b.pub.seqJump, n)
+				}
+			}
+			stop <- syscall.SIGTERM
+		}()
+		<-stop
+		b.teardown()
+		os.Exit(0)
+	}
 	rc := 0
 	for i, n := range cfg.steps {
 		t := time.Now()

@@ -4,6 +4,12 @@ package main
 // (GStreamer vp8enc, one file per frame) at its frame rate and an Opus clip
 // (one file per 20 ms packet), both looped. Each frame goes out as a real
 // encoder's would: all its RTP packets back to back, marker on the last.
+//
+// Simulcast: three clips of one scene at three sizes, each an encoding of
+// the one video track (pion AddEncoding: rid q, h, f, an SSRC each). Janus
+// 1.1.2 learns the layers of a rid-only offer from the rid header extension,
+// which pion 3.1 does not write; the offer is sent with the layers as a
+// ssrc-group:SIM (lowest first, as browsers list them) instead.
 
 import (
 	"fmt"
@@ -12,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -44,16 +51,26 @@ func loadClip(pattern string) (*clip, error) {
 	return c, nil
 }
 
+// simulcastRids names the layers lowest first: substream k is layer k.
+var simulcastRids = []string{"q", "h", "f"}
+
 type publisher struct {
-	pc      *webrtc.PeerConnection
-	video   *webrtc.TrackLocalStaticRTP
-	audio   *webrtc.TrackLocalStaticRTP
-	table   *sendTable
-	window  *int32 // current measurement window id (0 = none)
-	sentWin [2]uint64
-	sentAll uint64
-	bytes   uint64
-	stop    chan struct{}
+	pc     *webrtc.PeerConnection
+	video  *webrtc.TrackLocalStaticRTP
+	layers []*webrtc.TrackLocalStaticRTP // simulcast: one per rid, lowest first
+	vsend  *webrtc.RTPSender
+	audio  *webrtc.TrackLocalStaticRTP
+	table  *sendTable
+	window *int32 // current measurement window id (0 = none)
+	// Packets sent inside window w, indexed w%2: all, audio, and per
+	// simulcast layer (what a subscriber on that layer should get).
+	sentWin  [2]uint64
+	audioWin [2]uint64
+	layerWin [2][3]uint64
+	seqJump  uint32 // added to every video sequence number (publish-only "jump N")
+	sentAll  uint64
+	bytes    uint64
+	stop     chan struct{}
 	// sendTids are the OS threads the two send loops are locked to. pion
 	// encrypts and writes on the caller's goroutine, so the sendto and the
 	// softirq work it triggers on this CPU (in the kernel path: the TC
@@ -62,14 +79,23 @@ type publisher struct {
 	sendTids [2]int32
 }
 
-func newPublisher(api *webrtc.API, table *sendTable, window *int32) (*publisher, error) {
+func newPublisher(api *webrtc.API, table *sendTable, window *int32, simulcast bool) (*publisher, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, err
 	}
 	p := &publisher{pc: pc, table: table, window: window, stop: make(chan struct{})}
-	p.video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "bench")
-	if err != nil {
+	vp8 := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
+	if simulcast {
+		for _, rid := range simulcastRids {
+			t, err := webrtc.NewTrackLocalStaticRTP(vp8, "video", "bench", webrtc.WithRTPStreamID(rid))
+			if err != nil {
+				return nil, err
+			}
+			p.layers = append(p.layers, t)
+		}
+		p.video = p.layers[0]
+	} else if p.video, err = webrtc.NewTrackLocalStaticRTP(vp8, "video", "bench"); err != nil {
 		return nil, err
 	}
 	p.audio, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "bench")
@@ -81,9 +107,56 @@ func newPublisher(api *webrtc.API, table *sendTable, window *int32) (*publisher,
 		if err != nil {
 			return nil, err
 		}
+		if t == p.video {
+			p.vsend = s
+		}
 		go drainRTCP(s)
 	}
+	for _, t := range p.layers[min(1, len(p.layers)):] {
+		if err := p.vsend.AddEncoding(t); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+func min(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// offerSDP is the local offer as Janus should get it: for simulcast, the
+// rid and simulcast attributes replaced by a SIM group of the layers' SSRCs.
+func (p *publisher) offerSDP() string {
+	sdp := p.pc.LocalDescription().SDP
+	if len(p.layers) == 0 {
+		return sdp
+	}
+	ssrcs := make(map[string]uint32)
+	for _, e := range p.vsend.GetParameters().Encodings {
+		ssrcs[e.RID] = uint32(e.SSRC)
+	}
+	group := "a=ssrc-group:SIM"
+	for _, rid := range simulcastRids {
+		group += fmt.Sprintf(" %d", ssrcs[rid])
+	}
+	var out []string
+	video := false
+	for _, line := range strings.Split(strings.TrimRight(sdp, "\r\n"), "\r\n") {
+		if strings.HasPrefix(line, "m=") {
+			video = strings.HasPrefix(line, "m=video")
+		}
+		if video && (strings.HasPrefix(line, "a=rid:") || strings.HasPrefix(line, "a=simulcast:")) {
+			continue
+		}
+		out = append(out, line)
+		if video && strings.HasPrefix(line, "a=mid:") {
+			out = append(out, group)
+		}
+	}
+	return strings.Join(out, "\r\n") + "\r\n"
 }
 
 // drainRTCP reads (and drops) the RTCP Janus sends to the publisher (PLI,
@@ -97,7 +170,9 @@ func drainRTCP(s *webrtc.RTPSender) {
 	}
 }
 
-func (p *publisher) send(track *webrtc.TrackLocalStaticRTP, pkts []*rtp.Packet, isVP8 bool) {
+// send writes one frame's packets; layer is the simulcast layer (0..2) of
+// video, -1 for audio, 0 for plain video.
+func (p *publisher) send(track *webrtc.TrackLocalStaticRTP, pkts []*rtp.Packet, isVP8 bool, layer int) {
 	for _, pkt := range pkts {
 		media := pkt.Payload
 		if isVP8 {
@@ -110,15 +185,28 @@ func (p *publisher) send(track *webrtc.TrackLocalStaticRTP, pkts []*rtp.Packet, 
 			atomic.AddUint64(&p.bytes, uint64(len(pkt.Payload)+12))
 			if w > 0 {
 				atomic.AddUint64(&p.sentWin[w%2], 1)
+				if layer < 0 {
+					atomic.AddUint64(&p.audioWin[w%2], 1)
+				} else {
+					atomic.AddUint64(&p.layerWin[w%2][layer], 1)
+				}
 			}
 		}
 	}
 }
 
-// run paces both clips on their own clocks until stop is closed.
-func (p *publisher) run(video, audio *clip, fps int) {
-	vp := rtp.NewPacketizer(1200, 96, rand.Uint32(), &codecs.VP8Payloader{EnablePictureID: true},
-		rtp.NewRandomSequencer(), 90000)
+// run paces both clips on their own clocks until stop is closed; video
+// holds one clip per simulcast layer (lowest first), or one.
+func (p *publisher) run(video []*clip, audio *clip, fps int) {
+	tracks := p.layers
+	if len(tracks) == 0 {
+		tracks = []*webrtc.TrackLocalStaticRTP{p.video}
+	}
+	var vps []rtp.Packetizer
+	for range tracks {
+		vps = append(vps, rtp.NewPacketizer(1200, 96, rand.Uint32(), &codecs.VP8Payloader{EnablePictureID: true},
+			&jumpSequencer{Sequencer: rtp.NewRandomSequencer(), jump: &p.seqJump}, 90000))
+	}
 	ap := rtp.NewPacketizer(1200, 111, rand.Uint32(), &codecs.OpusPayloader{}, rtp.NewRandomSequencer(), 48000)
 	go func() {
 		p.lockSendThread(0)
@@ -130,7 +218,10 @@ func (p *publisher) run(video, audio *clip, fps int) {
 				return
 			default:
 			}
-			p.send(p.video, vp.Packetize(video.frames[i%len(video.frames)], uint32(90000/fps)), true)
+			for k, t := range tracks {
+				c := video[k]
+				p.send(t, vps[k].Packetize(c.frames[i%len(c.frames)], uint32(90000/fps)), true, k)
+			}
 			next = next.Add(period)
 			time.Sleep(time.Until(next))
 		}
@@ -145,7 +236,7 @@ func (p *publisher) run(video, audio *clip, fps int) {
 				return
 			default:
 			}
-			p.send(p.audio, ap.Packetize(audio.frames[i%len(audio.frames)], 960), false)
+			p.send(p.audio, ap.Packetize(audio.frames[i%len(audio.frames)], 960), false, -1)
 			next = next.Add(period)
 			time.Sleep(time.Until(next))
 		}
@@ -176,4 +267,14 @@ func (p *publisher) sendCPUSeconds() float64 {
 		sum += s
 	}
 	return sum
+}
+
+// jumpSequencer numbers packets like its Sequencer, plus a shared offset.
+type jumpSequencer struct {
+	rtp.Sequencer
+	jump *uint32
+}
+
+func (j *jumpSequencer) NextSequenceNumber() uint16 {
+	return j.Sequencer.NextSequenceNumber() + uint16(atomic.LoadUint32(j.jump))
 }

@@ -27,6 +27,7 @@ type subscriber struct {
 	handle *janusHandle
 	st     subStats
 	tracks int32 // remote tracks (one per SSRC) pion reported
+	layer  int   // simulcast substream asked for, -1: not simulcast
 	// Per kind (0 audio, 1 video), for the report of a short subscriber:
 	// packets, first and highest sequence number pion handed us.
 	kindPackets [2]uint64
