@@ -151,9 +151,19 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             }
             source_changed = decision.source_changed;
         }
+        if (sub->kernel.roc_handover) {
+            // Back from a kernel transmitter, the core's ROC not yet set:
+            // not sent, and the numbering goes on as if it never came.
+            sub->rewriter.skip(view->ssrc, view->sequence);
+            counters_.handover_held++;
+            continue;
+        }
         auto out = sub->rewriter.rewrite(view->ssrc, view->sequence, view->timestamp,
                                          media.clock_rate ? media.clock_rate : 90000, now_us);
         const uint64_t out_index = sub->out_index.update(out.sequence);
+        // A simulcast leg needs no offsets, only a first packet relayed, so
+        // that the core has an outbound SRTP stream for it (set_outbound_roc).
+        if (stream.simulcast) sub->kernel.synced = true;
         if (track_index) {
             sub->kernel.synced = true;
             sub->kernel.last_in_index = in_index;
@@ -200,6 +210,20 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             if (source_changed) sub->vp8.on_switch();
             sub->vp8.apply(std::span<uint8_t>(buffer + view->header_size, view->payload_size),
                            *vp8);
+        }
+        // A simulcast leg's packet is numbered by its rewriter above, so the
+        // sealed leg takes it as relay_rtp would, at the leg's own index.
+        if (stream.simulcast && sealed_ && sub->sealed) {
+            if (!sealed_batch) {
+                sealed_->begin(stream.subscribers.size());
+                sealed_batch = true;
+            }
+            if (sealed_->add_rewritten(sub->sealed, std::span<const uint8_t>(buffer, packet.size()),
+                                       out_index)) {
+                note_kernel_served(sub->kernel, out.timestamp, wallclock_us);
+                continue;
+            }
+            counters_.sealed_declined++;
         }
         sub->packets_out++;
         sub->bytes_out += packet.size();

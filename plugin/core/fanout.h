@@ -22,6 +22,7 @@ struct FanoutCounters {
     std::atomic<uint64_t> forwarded{0};
     std::atomic<uint64_t> kernel_served{0};    // user path skipped: the kernel sent it
     std::atomic<uint64_t> sealed_declined{0};  // a sealed leg's rewrite declined it: relayed
+    std::atomic<uint64_t> handover_held{0};    // held back while a leg's ROC is handed to the core
 };
 
 // What the kernel datapath did with publisher packets: whether it sent one

@@ -141,9 +141,16 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
         for (const auto& stream :
              streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
             const auto* medium = medium_at(*transport, stream->media.mindex);
-            if (!medium || stream->media.disabled || stream->simulcast ||
-                medium->remote_ssrc[0] == 0)
+            if (!medium || stream->media.disabled || medium->remote_ssrc[0] == 0) continue;
+            if (stream->simulcast) {
+                // The sealed fan-out serves it from the plugin's packets (the
+                // layer choice is in user space); the ingress program cannot.
+                if (!sealed_) continue;
+                entry.streams.insert({entry.id, medium->remote_ssrc[0]});
+                stream->kernel_ssrc = medium->remote_ssrc[0];
+                stream->kernel_publisher_id = entry.id;
                 continue;
+            }
             uint32_t roc = 0;
             {
                 std::lock_guard sg(stream->lock);
@@ -223,7 +230,8 @@ void KernelMirror::refresh_wire_numbering() {
             auto streams = publisher->streams_snapshot();
             if (!streams) continue;
             for (const auto& s : *streams)
-                if (s->kernel_publisher_id != 0 && !s->wire_known)
+                // Simulcast legs are numbered by their rewriters, not the wire.
+                if (s->kernel_publisher_id != 0 && !s->simulcast && !s->wire_known)
                     pending.push_back({entry.handle, s});
         }
     }
@@ -300,9 +308,11 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     }
     if (!source) return "no source stream";
     if (source->muted) return "publisher stream muted by a moderator";
-    if (source->simulcast) return "simulcast substream selection runs in user space";
+    if (source->simulcast && !sealed_)
+        return "simulcast substream selection runs in user space (ingress transmitter)";
     if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
-    if (!source->wire_known) return "waiting for the core's numbering of the publisher stream";
+    if (!source->simulcast && !source->wire_known)
+        return "waiting for the core's numbering of the publisher stream";
     if (!stream.active || !stream.send || stream.paused)
         return "not sending (paused or send=false)";
     const uint16_t profile =
@@ -373,7 +383,10 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     if (sealed_) {
         // A new SealedLeg (and SRTP context) each time: its counters, like
         // the ingress program's leg stats, start at 0 with the leg.
-        auto sealed = std::make_shared<fanout::SealedLeg>(stream.kernel.leg_id, leg);
+        auto sealed = std::make_shared<fanout::SealedLeg>(
+            stream.kernel.leg_id, leg,
+            source.simulcast ? fanout::SealedLeg::Numbering::rewritten
+                             : fanout::SealedLeg::Numbering::delta);
         sealed_legs_[stream.kernel.leg_id] = sealed;
         stream.sealed = std::move(sealed);
     } else {
@@ -394,10 +407,11 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream.kernel.sr_bytes_pushed = 0;
     stream.kernel.sr_wallclock_us = 0;
     stream.kernel.serving = true;
-    stream.kernel.path_reason = "kernel: " + pair.local_type + "/" + pair.remote_type +
-                                " UDP via " + entry.hop.ifname + ", " +
-                                std::string(janus::srtp_profile_name(entry.transport.profile)) +
-                                (sealed_ ? ", sealed transmitter" : ", ingress program");
+    stream.kernel.path_reason =
+        "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
+        ", " + std::string(janus::srtp_profile_name(entry.transport.profile)) +
+        (sealed_ ? ", sealed transmitter" : ", ingress program") +
+        (source.simulcast ? " (simulcast, layer chosen in user space)" : "");
 }
 
 void KernelMirror::remove_leg(room::SubscriberStream& stream) {
@@ -444,10 +458,22 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
         // the kernel serves a medium, its NACKs come to the plugin instead
         // (the bridge takes the handle mutex: none of our locks is held).
         std::string why;
-        if (!janus::set_core_answers_nacks(static_cast<janus_plugin_session*>(change.session),
-                                           change.mindex, !change.kernel, &why))
+        auto* handle = static_cast<janus_plugin_session*>(change.session);
+        if (!janus::set_core_answers_nacks(handle, change.mindex, !change.kernel, &why))
             JANUS_LOG(LOG_WARN, "[SwiftCall] leg mid=%s: cannot hand NACKs over: %s\n",
                       change.mid.c_str(), why.c_str());
+        if (change.stream) {
+            why.clear();
+            if (janus::set_outbound_roc(handle, change.ssrc, change.roc, &why))
+                JANUS_LOG(LOG_VERB, "[SwiftCall] leg mid=%s: core continues at ROC %u\n",
+                          change.mid.c_str(), change.roc);
+            else if (change.roc != 0)
+                // Its own guess is right unless the kernel sent 2^15 or more.
+                JANUS_LOG(LOG_WARN, "[SwiftCall] leg mid=%s: cannot set the core's ROC %u: %s\n",
+                          change.mid.c_str(), change.roc, why.c_str());
+            std::lock_guard sg(change.stream->lock);
+            change.stream->kernel.roc_handover = false;
+        }
         if (path_listener_) path_listener_(change);
     }
 }
@@ -488,7 +514,8 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                               stream->mid.c_str(), stream->feed_id,
                               stream->kernel.path_reason.c_str());
                     changes.push_back({stream->session, stream->mindex, stream->mid,
-                                       stream->feed_id, true, stream->kernel.path_reason});
+                                       stream->feed_id, true, stream->kernel.path_reason,
+                                       nullptr, 0, 0});
                 }
             } else {
                 if (stream->kernel.serving) {
@@ -496,8 +523,13 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                     JANUS_LOG(LOG_INFO,
                               "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
                               stream->mid.c_str(), stream->feed_id, blocker.c_str());
+                    // The next packet continues the leg's index space, which
+                    // the transmitter used and the core's libsrtp never saw.
+                    const uint64_t next = (stream->out_index.highest() + 1) & media::kSrtpIndexMask;
+                    stream->kernel.roc_handover = true;
                     changes.push_back({stream->session, stream->mindex, stream->mid,
-                                       stream->feed_id, false, "user path: " + blocker});
+                                       stream->feed_id, false, "user path: " + blocker, stream,
+                                       stream->kernel.out_ssrc, static_cast<uint32_t>(next >> 16)});
                 }
                 stream->kernel.path_reason = "user path: " + blocker;
             }

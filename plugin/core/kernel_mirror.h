@@ -107,6 +107,11 @@ class KernelMirror : public KernelForwardQuery {
         uint64_t feed_id = 0;
         bool kernel = false;
         std::string reason;
+        // Back to the user path: the core's outbound stream for ssrc takes
+        // roc before the fan-out relays to `stream` again (roc_handover).
+        std::shared_ptr<room::SubscriberStream> stream;
+        uint32_t ssrc = 0;
+        uint32_t roc = 0;
     };
     void on_path_change(std::function<void(const PathChange&)> listener) {
         path_listener_ = std::move(listener);

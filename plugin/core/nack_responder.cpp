@@ -33,6 +33,7 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
     //    each NACKed out sequence number back to a publisher in-index.
     uint32_t leg_id = 0;
     std::shared_ptr<room::PublisherStream> source;
+    std::shared_ptr<fanout::SealedLeg> rewritten;  // a leg that keeps what it sealed
     std::vector<uint64_t> wanted;
     {
         std::lock_guard sg(stream.lock);
@@ -44,8 +45,20 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
             k.nack_budget_start_us = now_us;
             k.nack_budget_used = 0;
         }
+        if (stream.sealed && stream.sealed->numbering() == fanout::SealedLeg::Numbering::rewritten)
+            rewritten = stream.sealed;
         for (uint16_t seq : sequences) {
             const uint64_t out = media::estimate_srtp_index(stream.out_index.highest(), seq);
+            if (rewritten) {
+                // Its own sealed packets, by out index: nothing to map back.
+                if (k.nack_budget_used >= kBudgetPerSecond) {
+                    k.nacks_unanswered++;
+                    continue;
+                }
+                k.nack_budget_used++;
+                wanted.push_back(out);
+                continue;
+            }
             const uint64_t in = (out - k.index_delta) & media::kSrtpIndexMask;
             // Only this serving period: its index delta is the one above.
             const bool kernel_period =
@@ -59,6 +72,7 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
         }
         leg_id = k.leg_id;
     }
+    if (rewritten) return resend_sealed(handle, stream, *rewritten, wanted);
     // 2. The publisher packets, under the publisher stream's lock (never
     //    together with the subscriber's: the fan-out takes them the other way).
     std::vector<std::pair<uint64_t, std::vector<uint8_t>>> packets;
@@ -82,6 +96,29 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
             continue;
         }
         auto srtp = mirror_.rebuild_clone(leg_id, plain, in);
+        std::string why;
+        if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
+            if (!why.empty())
+                JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+            failed++;
+            continue;
+        }
+        sent++;
+    }
+    std::lock_guard sg(stream.lock);
+    stream.kernel.nacks_answered += sent;
+    stream.kernel.nacks_unanswered += failed;
+    return sent;
+}
+
+// A rewritten (simulcast) leg's answers: the very bytes it sealed at each
+// out index, while the leg still keeps them.
+size_t NackResponder::resend_sealed(janus_plugin_session* handle, room::SubscriberStream& stream,
+                                    const fanout::SealedLeg& leg,
+                                    const std::vector<uint64_t>& out_indexes) {
+    size_t sent = 0, failed = 0;
+    for (uint64_t out : out_indexes) {
+        auto srtp = leg.sent_packet(out);
         std::string why;
         if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
             if (!why.empty())

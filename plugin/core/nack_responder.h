@@ -7,7 +7,9 @@
 // history, rebuilt into exactly the SRTP packet the kernel sent to the leg
 // (same index, same bytes), sent on the leg's selected ICE pair. Packets the
 // kernel did not send to the leg, or no longer in history, stay unanswered
-// (the receiver falls back to PLI). A budget per leg bounds what a hostile
+// (the receiver falls back to PLI). A simulcast leg has no delta back to the
+// publisher's index: it is answered from the packets its SealedLeg kept.
+// A budget per leg bounds what a hostile
 // subscriber's NACK storm can make the plugin send.
 #pragma once
 
@@ -18,6 +20,10 @@
 #include "room/participants.h"
 
 struct janus_plugin_session;
+
+namespace swiftcall::fanout {
+class SealedLeg;
+}
 
 namespace swiftcall::core {
 
@@ -40,6 +46,9 @@ class NackResponder {
   private:
     size_t answer_stream(janus_plugin_session* handle, room::SubscriberStream& stream,
                          const std::vector<uint16_t>& sequences, int64_t now_us);
+
+    size_t resend_sealed(janus_plugin_session* handle, room::SubscriberStream& stream,
+                         const fanout::SealedLeg& leg, const std::vector<uint64_t>& out_indexes);
 
     KernelMirror& mirror_;
 };

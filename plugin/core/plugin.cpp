@@ -588,6 +588,10 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
             std::lock_guard ssg(s->lock);
             api::Json item = api::Json::object();
             item.set("mid", s->mid).set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
+            item.set("type", room::to_string(s->media.kind));
+            if (s->media.simulcast)
+                item.set("substream", s->simulcast.substream())
+                    .set("temporal", s->simulcast.temporal());
             item.set("path", s->kernel.serving ? "kernel" : "user");
             item.set("path_reason", s->kernel.path_reason);
             item.set("kernel_leg", s->kernel.leg_id);
@@ -619,6 +623,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     drops.set("unknown_substream", c.unknown_substream.load());
     drops.set("moderated", c.moderated.load());
     drops.set("kernel_served", c.kernel_served.load());
+    drops.set("handover_held", c.handover_held.load());
     info.set("plugin_drops", drops);
     return info.release();
 }

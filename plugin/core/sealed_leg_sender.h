@@ -29,6 +29,11 @@ class SealedLegSender {
     // is declined the same way (never two different packets at one index).
     virtual bool add(const std::shared_ptr<fanout::SealedLeg>& leg,
                      std::span<const uint8_t> wire_rtp, uint64_t in_index) = 0;
+    // A leg whose packets the fan-out numbers itself (simulcast: no delta
+    // maps its index to the publisher's): `rtp` is the packet as relay_rtp
+    // would get it, to be sealed at `out_index`. Returns as add().
+    virtual bool add_rewritten(const std::shared_ptr<fanout::SealedLeg>& leg,
+                               std::span<const uint8_t> rtp, uint64_t out_index) = 0;
     // Sends what add() queued on this thread.
     virtual void flush() = 0;
 };

@@ -161,21 +161,31 @@ Session outbound_session(const SrtpMaster& m, uint32_t ssrc) {
 
 }  // namespace
 
-std::optional<std::vector<uint8_t>> rewrite_for_leg(std::span<const uint8_t> plaintext_rtp,
-                                                    uint64_t in_index, const LegParams& leg) {
-    const auto layout = accepted_layout(plaintext_rtp);
-    if (!layout) return std::nullopt;
-    std::vector<uint8_t> out(plaintext_rtp.begin(), plaintext_rtp.end());
-    if (leg.payload_type) out[1] = uint8_t((out[1] & 0x80) | (*leg.payload_type & 0x7f));
-    store16(&out[2], uint16_t(out_index(in_index, leg)));
-    store32(&out[4], load32(&out[4]) + leg.ts_delta);
-    store32(&out[8], leg.ssrc);
+bool label_for_leg(std::span<uint8_t> rtp, const LegParams& leg) {
+    const auto layout = accepted_layout(rtp);
+    if (!layout) return false;
+    if (leg.payload_type) rtp[1] = uint8_t((rtp[1] & 0x80) | (*leg.payload_type & 0x7f));
+    store32(&rtp[8], leg.ssrc);
     // sc_rewrite_ext leaves blocks of any other profile as they are.
-    const auto ext = std::span(out).subspan(layout->ext_off, layout->ext_len);
+    const auto ext = rtp.subspan(layout->ext_off, layout->ext_len);
     if (layout->ext_profile == 0xBEDE)
         rewrite_one_byte_ids(ext, leg.ext_map);
     else if ((layout->ext_profile & 0xfff0) == 0x1000)
         rewrite_two_byte_ids(ext, leg.ext_map);
+    return true;
+}
+
+bool rewrite_in_place(std::span<uint8_t> rtp, uint64_t in_index, const LegParams& leg) {
+    if (rtp.size() < 12) return false;
+    store16(&rtp[2], uint16_t(out_index(in_index, leg)));
+    store32(&rtp[4], load32(&rtp[4]) + leg.ts_delta);
+    return label_for_leg(rtp, leg);
+}
+
+std::optional<std::vector<uint8_t>> rewrite_for_leg(std::span<const uint8_t> plaintext_rtp,
+                                                    uint64_t in_index, const LegParams& leg) {
+    std::vector<uint8_t> out(plaintext_rtp.begin(), plaintext_rtp.end());
+    if (!rewrite_in_place(out, in_index, leg)) return std::nullopt;
     return out;
 }
 

@@ -42,6 +42,16 @@ namespace swiftcall::datapath {
 std::optional<std::vector<uint8_t>> rewrite_for_leg(std::span<const uint8_t> plaintext_rtp,
                                                     uint64_t in_index, const LegParams& leg);
 
+// rewrite_for_leg without the copy: rewrites `rtp` where it lies (false,
+// and `rtp` partly written, where rewrite_for_leg returns nullopt).
+bool rewrite_in_place(std::span<uint8_t> rtp, uint64_t in_index, const LegParams& leg);
+
+// The leg's own labels on a packet the fan-out already numbered for it (a
+// simulcast leg: its sequence, timestamp and VP8 fields come from its
+// rewriter, not from a delta): PT, SSRC and extension ids as rewrite_for_leg
+// writes them. false for what rewrite_for_leg declines.
+bool label_for_leg(std::span<uint8_t> rtp, const LegParams& leg);
+
 // rewrite_for_leg, then SRTP-protected with leg.out at the out index (libsrtp2;
 // every SC_PROFILE_* the program implements): header, encrypted payload, tag.
 // nullopt if rewrite_for_leg declines, for a profile or key the program

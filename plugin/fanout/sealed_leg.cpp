@@ -25,29 +25,64 @@ datapath::UdpFramePath frame_path(const datapath::LegParams& p) {
 
 }  // namespace
 
-SealedLeg::SealedLeg(uint32_t id, const datapath::LegParams& params)
-    : id_(id), params_(params), path_(frame_path(params)), sealer_(params.out) {}
+SealedLeg::SealedLeg(uint32_t id, const datapath::LegParams& params, Numbering numbering)
+    : id_(id),
+      params_(params),
+      numbering_(numbering),
+      path_(frame_path(params)),
+      sealer_(params.out) {}
+
+// Frames the `sealed` SRTP bytes lying in the slot after the frame's headers.
+bool SealedLeg::frame(sc_tx_slot& slot, size_t sealed) {
+    slot.len = static_cast<uint32_t>(
+        datapath::write_udp_frame(path_, std::span<uint8_t>(slot.data, SC_TX_SLOT_DATA), sealed));
+    slot.ifindex = params_.ifindex;
+    slot.leg_id = id_;
+    return slot.len != 0;
+}
 
 bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64_t in_index) {
     const size_t headers = datapath::udp_frame_headers(path_.family);
-    auto rtp = datapath::rewrite_for_leg(wire_rtp, in_index, params_);
-    if (!headers || !rtp || headers + rtp->size() + sealer_.tag_len() > SC_TX_SLOT_DATA)
+    if (!headers || headers + wire_rtp.size() + sealer_.tag_len() > SC_TX_SLOT_DATA) return false;
+    // Rewritten where it is sealed and sent: no copy but the one into the slot.
+    std::span<uint8_t> payload(slot.data + headers, SC_TX_SLOT_DATA - headers);
+    std::memcpy(payload.data(), wire_rtp.data(), wire_rtp.size());
+    if (!datapath::rewrite_in_place(payload.first(wire_rtp.size()), in_index, params_))
         return false;
-    std::span<uint8_t> frame(slot.data, SC_TX_SLOT_DATA);
-    std::span<uint8_t> payload = frame.subspan(headers);
-    std::memcpy(payload.data(), rtp->data(), rtp->size());
     const uint64_t out_index = (in_index + params_.index_delta) & kIndexMask;
-    const size_t sealed =
-        sealer_.seal(std::span<const uint8_t>(payload.data(), rtp->size()), out_index, payload);
-    if (!sealed) return false;
-    slot.len = static_cast<uint32_t>(datapath::write_udp_frame(path_, frame, sealed));
-    slot.ifindex = params_.ifindex;
-    slot.leg_id = id_;
-    if (!slot.len) return false;
+    const size_t sealed = sealer_.seal(payload.first(wire_rtp.size()), out_index, payload);
+    if (!sealed || !frame(slot, sealed)) return false;
     uint64_t expected = 0;
     first_in_.compare_exchange_strong(expected, in_index + 1, std::memory_order_relaxed);
     last_in_.store(in_index + 1, std::memory_order_relaxed);
     return true;
+}
+
+bool SealedLeg::fill_rewritten(sc_tx_slot* slot, std::span<const uint8_t> rtp, uint64_t out_index) {
+    const size_t headers = datapath::udp_frame_headers(path_.family);
+    if (!headers || headers + rtp.size() + sealer_.tag_len() > SC_TX_SLOT_DATA) return false;
+    uint8_t unsent[SC_TX_SLOT_DATA];  // no slot: sealed here, only to be kept
+    std::span<uint8_t> payload =
+        slot ? std::span<uint8_t>(slot->data + headers, SC_TX_SLOT_DATA - headers)
+             : std::span<uint8_t>(unsent, SC_TX_SLOT_DATA - headers);
+    std::memcpy(payload.data(), rtp.data(), rtp.size());
+    if (!datapath::label_for_leg(payload.first(rtp.size()), params_)) return false;
+    out_index &= kIndexMask;
+    const size_t sealed = sealer_.seal(payload.first(rtp.size()), out_index, payload);
+    if (!sealed) return false;
+    {
+        std::lock_guard guard(sent_lock_);
+        if (!sent_) sent_ = std::make_unique<media::PacketHistory>(kSentHistory);
+        sent_->store(out_index, payload.first(sealed));
+    }
+    return !slot || frame(*slot, sealed);
+}
+
+std::optional<std::vector<uint8_t>> SealedLeg::sent_packet(uint64_t out_index) const {
+    std::vector<uint8_t> packet;
+    std::lock_guard guard(sent_lock_);
+    if (!sent_ || !sent_->copy(out_index & kIndexMask, packet)) return std::nullopt;
+    return packet;
 }
 
 void SealedLeg::record(uint32_t result, uint32_t frame_len) {

@@ -40,18 +40,32 @@ void SealedSender::claim(size_t legs) {
 
 bool SealedSender::add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
                        uint64_t in_index) {
+    // A delta leg's lost packet is rebuilt from the publisher's history.
+    return take(leg,
+                [&](sc_tx_slot* slot) { return !slot || leg->fill(*slot, wire_rtp, in_index); });
+}
+
+bool SealedSender::add_rewritten(const std::shared_ptr<SealedLeg>& leg,
+                                 std::span<const uint8_t> rtp, uint64_t out_index) {
+    // A rewritten leg seals even a packet it cannot send: its NACK answer.
+    return take(leg, [&](sc_tx_slot* slot) { return leg->fill_rewritten(slot, rtp, out_index); });
+}
+
+template <typename Fill>
+bool SealedSender::take(const std::shared_ptr<SealedLeg>& leg, Fill&& fill) {
     if (batch.legs_left) batch.legs_left--;
     if (batch.claimed && batch.used == batch.claimed->count) flush();
     if (!batch.claimed) claim(batch.legs_left + 1);
     if (!batch.claimed) {
         // Every slot is in flight on other threads: the packet is lost for
         // this leg like on a congested link (counted; NACK repairs it).
+        if (!fill(nullptr)) return false;
         ring_full_.fetch_add(1, std::memory_order_relaxed);
         leg->record_drop();
         return true;
     }
     sc_tx_slot& slot = tx_->slot(tx_->ring().slot(*batch.claimed, batch.used));
-    if (!leg->fill(slot, wire_rtp, in_index)) return false;
+    if (!fill(&slot)) return false;
     leg->in_flight.fetch_add(1, std::memory_order_acq_rel);
     batch.legs.push_back(leg);
     batch.used++;

@@ -26,6 +26,8 @@ class SealedSender : public core::SealedLegSender {
     void begin(size_t legs) override;
     bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
              uint64_t in_index) override;
+    bool add_rewritten(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> rtp,
+                       uint64_t out_index) override;
     void flush() override;
 
     // Admin "datapath" view: the ring, the runs, the program's counters.
@@ -33,6 +35,10 @@ class SealedSender : public core::SealedLegSender {
 
   private:
     void claim(size_t legs);
+    // One leg's frame into the batch's next slot: fill(slot) seals it there,
+    // fill(nullptr) when the ring is full. Returns as add() does.
+    template <typename Fill>
+    bool take(const std::shared_ptr<SealedLeg>& leg, Fill&& fill);
 
     std::unique_ptr<datapath::Transmitter> tx_;
     std::atomic<uint64_t> runs_{0}, run_errors_{0}, ring_full_{0};

@@ -82,6 +82,18 @@ std::optional<InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle,
 bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_answers,
                             std::string* why_not = nullptr);
 
+// The rollover counter of the core's outbound SRTP stream for `ssrc`, for
+// its next packet: a leg handed back from a kernel transmitter continues at
+// an index the core's libsrtp never saw, and after 2^15 or more packets its
+// own guess (from the last sequence number it protected) takes the wrong
+// ROC: the receiver rejects every packet, and the keystream of an index
+// the kernel already used could be reused. libsrtp takes it as pending and
+// applies it to the next packet it protects for `ssrc`. False (*why_not)
+// without a connected DTLS-SRTP context or a stream for `ssrc` yet (the
+// core creates it with its first packet).
+bool set_outbound_roc(janus_plugin_session* handle, std::uint32_t ssrc, std::uint32_t roc,
+                      std::string* why_not = nullptr);
+
 // Sends bytes (an SRTP packet the caller protected) on the handle's selected
 // ICE pair, exactly as the core sends media. False (and *why_not) when there
 // is no PeerConnection or libnice refused.

@@ -10,6 +10,7 @@
 // byte-identical to the kernel's clone -- on the selected pair with
 // nice_agent_send, the call the core itself sends with.
 #include <nice/agent.h>
+#include <srtp2/srtp.h>
 
 #include "handle_access.h"
 #include "janus_bridge.h"
@@ -28,6 +29,28 @@ bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_
         // A plain gboolean the loop thread reads per RTCP packet; a stale
         // read costs one NACK handled by the other side, nothing worse.
         m->do_nacks = core_answers ? TRUE : FALSE;
+        done = true;
+    });
+    if ((!ok || !done) && why_not) *why_not = why;
+    return ok && done;
+}
+
+bool set_outbound_roc(janus_plugin_session* handle, std::uint32_t ssrc, std::uint32_t roc,
+                      std::string* why_not) {
+    std::string why;
+    bool done = false;
+    const bool ok = internal::with_locked_handle(handle, &why, [&](janus_ice_handle* h) {
+        janus_dtls_srtp* dtls = h->pc ? h->pc->dtls : nullptr;
+        if (dtls == nullptr || !dtls->srtp_valid || dtls->srtp_out == nullptr) {
+            why = "no DTLS-SRTP context";
+            return;
+        }
+        // The loop thread protects this stream only when the plugin relays
+        // to it, and the caller holds that relay back until this returns.
+        if (srtp_set_stream_roc(dtls->srtp_out, ssrc, roc) != srtp_err_status_ok) {
+            why = "no outbound SRTP stream for the SSRC";
+            return;
+        }
         done = true;
     });
     if ((!ok || !done) && why_not) *why_not = why;

@@ -141,6 +141,12 @@ struct KernelLegState {
     uint64_t checked_packets = 0;
     uint64_t checked_errors = 0;
     std::string failure;
+    // A leg just handed back from a kernel transmitter: the core's libsrtp
+    // stream must take the ROC of the leg's next index before the plugin
+    // relays to it (janus::set_outbound_roc, after the mirror's locks are
+    // released); until then the fan-out holds the leg's packets back,
+    // numbering continuous (counted: handover_held).
+    bool roc_handover = false;
     // configure {"datapath": "user"}: keep this leg in user space even when
     // it could be served by the kernel (operators, A/B checks, tests).
     bool user_forced = false;

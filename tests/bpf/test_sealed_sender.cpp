@@ -153,3 +153,73 @@ TEST_CASE(
     CHECK(json_integer_value(json_object_get(sender.describe().get(), "ring_full")) == 1);
     CHECK(lab.capture(std::chrono::milliseconds(100)).size() == 1);
 }
+
+TEST_CASE(
+    "sealed sender: a rewritten (simulcast) leg seals the fan-out's packet at its own index as "
+    "libsrtp does, across a ROC wrap, and keeps it for NACKs, also when the ring is full",
+    "[sealed]") {
+    sctest::srtp_global_init();
+    sctest::VethLab lab;
+    fanout::SealedSender sender(datapath::Transmitter::open(1));  // one slot in all
+    std::mt19937 rng(41);
+    const uint16_t profiles[] = {SC_PROFILE_AES128_CM_SHA1_80, SC_PROFILE_AEAD_AES_128_GCM};
+    for (uint16_t profile : profiles) {
+        CAPTURE(profile);
+        auto p = leg_params(lab, profile, 0x5500aa01, 45000, rng);
+        p.index_delta = 0x123456;  // unused by a rewritten leg: must not shift its index
+        auto leg =
+            std::make_shared<fanout::SealedLeg>(7, p, fanout::SealedLeg::Numbering::rewritten);
+        const int fd = lab.bind_peer_udp(p.tuple.dport);
+        sctest::SrtpPeer libsrtp(p.out, p.ssrc, false);  // the oracle: a sender keyed alike
+        sctest::SrtpPeer receiver(p.out, p.ssrc, true);
+        lab.drain();
+        // The leg's own numbering, as its rewriter leaves it: runs over a ROC wrap.
+        const uint64_t first = (uint64_t{3} << 16) | 0xfffa;
+        for (uint64_t out = first; out < first + 12; ++out) {
+            CAPTURE(out);
+            auto rtp = wire_packet(uint16_t(out), rng);  // already numbered for the leg
+            sender.begin(1);
+            REQUIRE(sender.add_rewritten(leg, rtp, out));
+            sender.flush();
+            auto labelled = rtp;
+            REQUIRE(datapath::label_for_leg(labelled, p));
+            if (out == first) libsrtp.set_roc(p.ssrc, uint32_t(out >> 16));
+            const auto expected = libsrtp.protect(labelled);
+            std::vector<uint8_t> got(2048);
+            const ssize_t n = recv(fd, got.data(), got.size(), 0);
+            REQUIRE(n > 0);
+            got.resize(size_t(n));
+            CHECK(got == expected);
+            CHECK(leg->sent_packet(out) == got);  // the NACK answer is the same datagram
+            if (out == first) receiver.set_roc(p.ssrc, uint32_t(out >> 16));
+            REQUIRE(receiver.unprotect(got) == srtp_err_status_ok);
+            CHECK(got == labelled);
+        }
+        CHECK(leg->counters().packets == 12);
+
+        // The ring's only slot is held by this thread's open batch: the
+        // other thread's packet is lost on the wire, but sealed and kept, so
+        // the NACK for it is answered.
+        const uint64_t lost = first + 12;
+        auto rtp = wire_packet(uint16_t(lost), rng);
+        auto held = wire_packet(uint16_t(lost + 1), rng);
+        sender.begin(1);
+        REQUIRE(sender.add_rewritten(leg, held, lost + 1));
+        std::thread other([&] {
+            sender.begin(1);
+            CHECK(sender.add_rewritten(leg, rtp, lost));
+            sender.flush();
+        });
+        other.join();
+        sender.flush();
+        auto kept = leg->sent_packet(lost);
+        REQUIRE(kept);
+        CHECK(leg->counters().errors == 1);
+        auto labelled = rtp;
+        REQUIRE(datapath::label_for_leg(labelled, p));
+        CHECK(receiver.unprotect(*kept) == srtp_err_status_ok);
+        CHECK(*kept == labelled);
+        CHECK_FALSE(leg->sent_packet(first + 200));  // never sealed: nothing to answer
+        close(fd);
+    }
+}

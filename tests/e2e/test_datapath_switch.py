@@ -16,7 +16,7 @@ import asyncio
 import time
 
 from e2e_common import check, run
-from kernel_common import close_all, plugin_info, start_room, wait_path
+from kernel_common import close_all, continuity, plugin_info, set_path, start_room, wait_path
 
 MIN_VIDEO = 30
 MIN_AUDIO = 60
@@ -24,34 +24,6 @@ MIN_AUDIO = 60
 
 async def streams_of(sub):
     return (await plugin_info(sub))["streams"]
-
-
-async def set_path(sub, path):
-    data, _ = await sub.handle.request({"request": "configure", "datapath": path})
-    check(data.get("configured") == "ok", f"configure datapath={path} failed: {data}")
-
-
-def continuity(log):
-    """Per SSRC: (packets, duplicates, missing) over the extended sequence range."""
-    out = {}
-    per_ssrc = {}
-    for ssrc, seq, *_ in log:
-        per_ssrc.setdefault(ssrc, []).append(seq)
-    for ssrc, seqs in per_ssrc.items():
-        last, seen, dups = None, set(), 0
-        for s in seqs:
-            if last is None:
-                e = s
-            else:
-                d = (s - (last & 0xFFFF) + 0x8000) % 0x10000 - 0x8000  # signed 16-bit step
-                e = last + d
-            last = max(last, e) if last is not None else e
-            if e in seen:
-                dups += 1
-            seen.add(e)
-        missing = (max(seen) - min(seen) + 1) - len(seen)
-        out[ssrc] = (len(seqs), dups, missing)
-    return out
 
 
 def anomalies(log, ssrc, t0, switches):

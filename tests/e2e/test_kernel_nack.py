@@ -17,55 +17,14 @@ Subscriber 1, without loss, is unaffected.
   tests/harness/with-janus.sh --mode compat --datapath kernel -- /usr/bin/python3 test_kernel_nack.py
 """
 import asyncio
-import os
 import subprocess
 import time
 
 from e2e_common import check, run
-from kernel_common import close_all, plugin_info, start_room, video_ssrc, wait_path
+from kernel_common import (build_loss_filter, client_dev, close_all, plugin_info, start_room, tc,
+                           video_continuity, video_ssrc, wait_path)
 
 DROP_EVERY = 15
-
-
-def client_dev():
-    out = subprocess.run(["ip", "-o", "addr", "show", "to", os.environ["SC_CLIENT_IP"]],
-                         check=True, capture_output=True, text=True).stdout.split()
-    check(len(out) > 1, f"no interface holds {os.environ['SC_CLIENT_IP']}")
-    return out[1].split("@")[0]
-
-
-def tc(*args):
-    subprocess.run(["tc", *args], check=True, capture_output=True, text=True)
-
-
-def build_loss_filter(port):
-    """loss_filter.bpf.c compiled for this subscriber's port."""
-    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loss_filter.bpf.c")
-    obj = os.path.join(os.environ["SC_STATE"], f"loss_filter_{port}.o")
-    arch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
-    r = subprocess.run(["clang", "-O2", "-g", "-target", "bpf", f"-I/usr/include/{arch or 'x86_64-linux-gnu'}",
-                        f"-DLOSS_DPORT={port}", f"-DLOSS_EVERY={DROP_EVERY}", "-c", src, "-o", obj],
-                       capture_output=True, text=True)
-    check(r.returncode == 0, f"cannot build the loss filter: {r.stderr}")
-    return obj
-
-
-def video_continuity(sub, ssrc, t_from, t_to):
-    """Video packets that first arrived in [t_from, t_to]: (received, late, missing)."""
-    seqs = [(seq, t) for s, seq, t in sub.wire_rtp if s == ssrc]
-    first_seen = {}
-    highest, late = None, 0
-    for seq, t in seqs:
-        ext = seq if highest is None else highest + ((seq - highest + 0x8000) % 0x10000 - 0x8000)
-        if highest is not None and ext < highest and ext not in first_seen:
-            if t_from <= t <= t_to + 1.0:
-                late += 1
-        first_seen.setdefault(ext, t)
-        highest = ext if highest is None else max(highest, ext)
-    window = [e for e, t in first_seen.items() if t_from <= t <= t_to]
-    lo, hi = min(window), max(window)
-    missing = [e & 0xFFFF for e in range(lo, hi + 1) if e not in first_seen]
-    return len(window), late, missing
 
 
 async def main():
@@ -76,7 +35,7 @@ async def main():
             await wait_path(s, "kernel")
         remote = (await plugin_info(subs[0]))["transport"]["ice"]["remote"]
         port = int(remote.rsplit(":", 1)[1])
-        obj = build_loss_filter(port)
+        obj = build_loss_filter(port, DROP_EVERY)
         tc("qdisc", "add", "dev", dev, "clsact")
         tc("filter", "add", "dev", dev, "ingress", "bpf", "direct-action", "obj", obj, "sec", "tc")
         before = [s.video_frames for s in subs]

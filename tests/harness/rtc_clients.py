@@ -200,13 +200,14 @@ class Subscriber:
             dtls.transport._recv = recv
             dtls._handle_rtp_data = decrypted
 
-    async def subscribe(self, feeds):
-        """feeds: list of publisher ids; subscribes to all their streams."""
+    async def subscribe(self, feeds, **stream_options):
+        """feeds: list of publisher ids; subscribes to all their streams.
+        stream_options (substream=0, ...) go into every stream of the join."""
         if self.session is None:
             self.session = await Session().create()
         self.handle = await self.session.attach()
         body = {"request": "join", "ptype": "subscriber", "room": self.room,
-                "streams": [{"feed": f} for f in feeds]}
+                "streams": [{"feed": f, **stream_options} for f in feeds]}
         if self.private_id is not None:
             body["private_id"] = self.private_id
         data, jsep = await self.handle.request(body)

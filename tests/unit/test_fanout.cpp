@@ -161,7 +161,8 @@ class RecordingSealedSender : public core::SealedLegSender {
     struct Add {
         const fanout::SealedLeg* leg;
         std::vector<uint8_t> wire;
-        uint64_t in_index;
+        uint64_t in_index;  // rewritten: the leg's out index
+        bool rewritten = false;
     };
     void begin(size_t legs) override {
         batches.emplace_back();
@@ -172,6 +173,12 @@ class RecordingSealedSender : public core::SealedLegSender {
         REQUIRE(!batches.empty());
         if (decline_index && in_index == *decline_index) return false;
         batches.back().push_back({leg.get(), {wire.begin(), wire.end()}, in_index});
+        return true;
+    }
+    bool add_rewritten(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> rtp,
+                       uint64_t out_index) override {
+        REQUIRE(!batches.empty());
+        batches.back().push_back({leg.get(), {rtp.begin(), rtp.end()}, out_index, true});
         return true;
     }
     void flush() override { flushes++; }
@@ -248,4 +255,70 @@ TEST_CASE("sealed legs: a packet the leg declines is relayed instead; paused leg
     CHECK(fanout.counters().kernel_served == 2);
     for (const auto& b : sealed.batches)
         for (const auto& add : b) CHECK(add.leg != reinterpret_cast<fanout::SealedLeg*>(0x20));
+}
+
+TEST_CASE("sealed legs: a simulcast leg gets its own rewrite, the bytes a relayed leg would get") {
+    // Two subscribers on the same layers, one relayed and one sealed: the
+    // sealed leg's packets are the relayed leg's byte for byte (its PT, its
+    // sequence and timestamp, its VP8 picture ids) at its own index, also
+    // across a substream switch.
+    RecordingSink sink;
+    RecordingSealedSender sealed;
+    core::Fanout fanout(sink, nullptr, &sealed);
+    Setup setup(2);
+    setup.stream->simulcast = true;
+    setup.stream->ssrcs = {0xA, 0xB, 0xC};
+    setup.subs[1]->payload_type = setup.subs[0]->payload_type;
+    setup.subs[1]->sealed = fake_leg(0x20);
+    setup.subs[1]->kernel.serving = true;
+    for (auto& s : setup.subs) s->simulcast.set_target(2, 2);
+    auto vp8_with_picture_id = [](uint16_t seq, uint32_t ssrc, bool key, uint16_t picture_id) {
+        RtpSpec spec;
+        spec.seq = seq;
+        spec.ts = seq * 3000u;
+        spec.ssrc = ssrc;
+        // X bit, I bit, 15-bit picture id (RFC 7741 §4.2)
+        spec.payload = {0x90,
+                        0x80,
+                        static_cast<uint8_t>(0x80 | (picture_id >> 8)),
+                        static_cast<uint8_t>(picture_id),
+                        static_cast<uint8_t>(key ? 0x00 : 0x01),
+                        0xAA};
+        return build_rtp(spec);
+    };
+    int64_t now = 0;
+    uint16_t pid = 500;
+    for (uint16_t seq = 1000; seq < 1010; seq++, now += 1000)
+        fanout.forward(setup.publisher, *setup.stream,
+                       vp8_with_picture_id(seq, 0xC, seq == 1000, pid++), nullptr, now);
+    // The subscribers move to the low layer; its keyframe switches them.
+    for (auto& s : setup.subs) s->simulcast.set_target(0, 2);
+    for (uint16_t seq = 30000; seq < 30010; seq++, now += 1000)
+        fanout.forward(setup.publisher, *setup.stream,
+                       vp8_with_picture_id(seq, 0xA, seq == 30000, uint16_t(7000 + seq - 30000)),
+                       nullptr, now);
+    std::vector<std::vector<uint8_t>> relayed, sealed_bytes;
+    for (const auto& s : sink.sent) {
+        CHECK(s.to == setup.subs[0]->session);
+        relayed.push_back(s.bytes);
+    }
+    std::vector<uint64_t> indexes;
+    for (const auto& b : sealed.batches)
+        for (const auto& add : b) {
+            CHECK(add.rewritten);
+            CHECK(add.leg == reinterpret_cast<fanout::SealedLeg*>(0x20));
+            sealed_bytes.push_back(add.wire);
+            indexes.push_back(add.in_index);
+        }
+    REQUIRE(relayed.size() == 20);
+    CHECK(sealed_bytes == relayed);
+    // One index space with no gap or repeat across the switch.
+    for (size_t i = 0; i < indexes.size(); i++) {
+        auto view = media::RtpPacketView::parse(sealed_bytes[i]);
+        REQUIRE(view);
+        CHECK((indexes[i] & 0xFFFF) == view->sequence);
+        if (i) CHECK(indexes[i] == indexes[i - 1] + 1);
+    }
+    CHECK(fanout.counters().kernel_served == 20);
+    CHECK(setup.subs[1]->kernel.skipped_for_kernel == 20);
 }
