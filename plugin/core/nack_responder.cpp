@@ -9,6 +9,24 @@ extern "C" {
 }
 
 namespace swiftcall::core {
+namespace {
+
+// One NACK answer (SRTP already protected) on the leg's selected ICE pair.
+bool send_answer(janus_plugin_session* handle, const std::optional<std::vector<uint8_t>>& srtp) {
+    std::string why;
+    if (srtp && janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) return true;
+    if (!why.empty()) JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+    return false;
+}
+
+size_t book(room::SubscriberStream& stream, size_t sent, size_t failed) {
+    std::lock_guard sg(stream.lock);
+    stream.kernel.nacks_answered += sent;
+    stream.kernel.nacks_unanswered += failed;
+    return sent;
+}
+
+}  // namespace
 
 size_t NackResponder::answer(janus_plugin_session* handle, room::Subscriber& subscriber,
                              const std::vector<media::NackRequest>& nacks, int64_t now_us) {
@@ -96,19 +114,12 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
             continue;
         }
         auto srtp = mirror_.rebuild_clone(leg_id, plain, in);
-        std::string why;
-        if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
-            if (!why.empty())
-                JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+        if (send_answer(handle, srtp))
+            sent++;
+        else
             failed++;
-            continue;
-        }
-        sent++;
     }
-    std::lock_guard sg(stream.lock);
-    stream.kernel.nacks_answered += sent;
-    stream.kernel.nacks_unanswered += failed;
-    return sent;
+    return book(stream, sent, failed);
 }
 
 // A rewritten (simulcast) leg's answers: the very bytes it sealed at each
@@ -119,19 +130,12 @@ size_t NackResponder::resend_sealed(janus_plugin_session* handle, room::Subscrib
     size_t sent = 0, failed = 0;
     for (uint64_t out : out_indexes) {
         auto srtp = leg.sent_packet(out);
-        std::string why;
-        if (!srtp || !janus::send_on_selected_pair(handle, srtp->data(), srtp->size(), &why)) {
-            if (!why.empty())
-                JANUS_LOG(LOG_VERB, "[SwiftCall] NACK answer not sent: %s\n", why.c_str());
+        if (send_answer(handle, srtp))
+            sent++;
+        else
             failed++;
-            continue;
-        }
-        sent++;
     }
-    std::lock_guard sg(stream.lock);
-    stream.kernel.nacks_answered += sent;
-    stream.kernel.nacks_unanswered += failed;
-    return sent;
+    return book(stream, sent, failed);
 }
 
 }  // namespace swiftcall::core
