@@ -7,6 +7,7 @@
 #                             [--modes stock,user,kernel,ingress] [--window SEC]
 #                             [--out DIR] [--build-dir DIR] [--committed]
 #                             [--kernel-event-loops N] [--simulcast]
+#                             [--perf SEC [--perf-delay SEC]]
 #
 # --smoke   N = 5 per mode, short window; exits non-zero unless every mode
 #           delivers > 95 % of the packets, each once (CI).
@@ -17,6 +18,10 @@
 # --simulcast  the publisher sends VP8 in three simulcast layers (160x120,
 #           320x240, 640x480) and subscriber k asks for substream k % 3;
 #           "delivered" counts what each subscriber's layer carried.
+# --perf SEC  record Janus with `perf record --call-graph dwarf` for SEC s per mode,
+#           starting --perf-delay SEC (default 8) after its load client
+#           starts (with one step and a long --window: inside the window);
+#           perf-<mode>.data, summarised by attribute.py into attribution.md.
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -31,6 +36,8 @@ smoke=0
 committed=0
 kernel_loops=
 simulcast=
+perf_secs=
+perf_delay=8
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel,ingress
 window=10
@@ -52,6 +59,8 @@ while [ $# -gt 0 ]; do
         --committed) committed=1; shift ;;
         --kernel-event-loops) kernel_loops=$2; shift 2 ;;
         --simulcast) simulcast=1; shift ;;
+        --perf) perf_secs=$2; shift 2 ;;
+        --perf-delay) perf_delay=$2; shift 2 ;;
         -h|--help) sed -n '2,/^# stopped on exit/p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -218,7 +227,15 @@ run_mode() {
         -steps "$steps" -window "${window}s" -warmup "${warmup}s" "${extra[@]}" \
         >> "$out/results.jsonl" &
     client_pid=$!
+    local perf_pid=
+    if [ -n "$perf_secs" ]; then
+        (sleep "$perf_delay" && perf record -q -F 199 --call-graph dwarf,8192 -p "$SC_JANUS_PID" \
+            -o "$out/perf-$label.data" \
+            -- sleep "$perf_secs" >/dev/null 2>&1) &
+        perf_pid=$!
+    fi
     wait $client_pid || rc=$?
+    [ -n "$perf_pid" ] && { wait "$perf_pid" || say "[$label] perf record failed"; }
     client_pid=
     cp "$state/janus.log" "$out/janus-$label.log" 2>/dev/null || true
     SC_STATE_DIR=$state bash "$envsh" stop --prefix $prefix --id $id >/dev/null 2>&1 || true
@@ -257,4 +274,7 @@ say "sweep took $(( $(date +%s) - t0 )) s"
 report_args=("$out")
 [ $smoke = 1 ] && report_args+=(--smoke)
 $py "$here/report.py" "${report_args[@]}" || fail=1
+if [ -n "$perf_secs" ]; then
+    $py "$here/attribute.py" "$out" || fail=1
+fi
 exit $fail
