@@ -23,6 +23,7 @@ arrive and decrypt (the wire and the decrypted log agree) and it decodes.
 import asyncio
 import os
 import sys
+import shutil
 import tempfile
 import time
 
@@ -80,6 +81,7 @@ async def main(client):
     finally:
         await close_all([sub])
         stop_pion_publisher(proc)
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":

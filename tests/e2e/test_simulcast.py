@@ -25,6 +25,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 
@@ -162,6 +163,7 @@ async def main(client):
     finally:
         await close_all([high, low])
         stop_pion_publisher(proc)
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":
