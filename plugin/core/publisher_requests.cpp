@@ -84,6 +84,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     auto publisher = std::make_shared<room::Publisher>();
     publisher->room_id = room->id();
     publisher->display = api::string_field(body, "display").value_or("");
+    publisher->shown_display->set(publisher->display);
     publisher->session = session.handle;
     publisher->private_id = rooms_.random_private_id();
     Json others = Json::array();
@@ -197,6 +198,7 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
             std::lock_guard guard(room->mutex);
             had_display = !publisher->display.empty();
             publisher->display = *display;
+            publisher->shown_display->set(*display);
         }
         // As stock: a participant that had a display name tells the others
         // it changed (no event for the first one, set at join).

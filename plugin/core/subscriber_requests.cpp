@@ -147,7 +147,11 @@ Json Plugin::subscriber_streams_json(room::Subscriber& subscriber) const {
         item.set_bool("ready", s->active).set_bool("send", s->send);
         if (!s->crossrefid.empty()) item.set("crossrefid", s->crossrefid);
         if (s->active) {
-            item.set("feed_id", s->feed_id).set("feed_mid", s->feed_mid);
+            item.set("feed_id", s->feed_id);
+            if (s->feed_display)
+                if (auto display = s->feed_display->get(); !display.empty())
+                    item.set("feed_display", display);
+            item.set("feed_mid", s->feed_mid);
             item.set("codec", s->media.codec);
             if (!s->media.description.empty()) item.set("feed_description", s->media.description);
             if (s->media.simulcast) {
@@ -227,6 +231,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
             sub->mid = std::to_string(sub->mindex);
             sub->session = session.handle;
             sub->feed_id = req.feed;
+            sub->feed_display = publisher->shown_display;
             sub->feed_mid = source->media.mid;
             sub->source = source;
             sub->media = source->media;
@@ -481,6 +486,7 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
             change.sub->source = change.source;
             change.sub->media = change.source->media;
             change.sub->feed_id = change.publisher->id;
+            change.sub->feed_display = change.publisher->shown_display;
             change.sub->feed_mid = change.source->media.mid;
             change.sub->active = true;
             change.sub->simulcast = media::SimulcastSelector();
@@ -541,6 +547,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
     // Resolve the additions first so a bad feed changes nothing.
     std::vector<std::shared_ptr<room::PublisherStream>> sources;
     std::vector<uint64_t> feeds;
+    std::vector<std::shared_ptr<const room::DisplayName>> displays;
     std::vector<const StreamRequest*> options;
     for (const auto& req : add) {
         auto publisher = room->publisher(req.feed);
@@ -554,12 +561,14 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
                                                             std::to_string(req.feed));
             sources.push_back(s);
             feeds.push_back(req.feed);
+            displays.push_back(publisher->shown_display);
             options.push_back(&req);
         } else if (auto list = publisher->streams_snapshot()) {
             for (const auto& s : *list)
                 if (!s->media.disabled && s->media.kind != room::MediaKind::data) {
                     sources.push_back(s);
                     feeds.push_back(req.feed);
+                    displays.push_back(publisher->shown_display);
                     options.push_back(&req);
                 }
         }
@@ -620,6 +629,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
                 {
                     std::lock_guard sg(reuse->lock);
                     reuse->feed_id = feeds[i];
+                    reuse->feed_display = displays[i];
                     reuse->feed_mid = sources[i]->media.mid;
                     reuse->source = sources[i];
                     reuse->media = sources[i]->media;
@@ -641,6 +651,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
             sub->mid = std::to_string(sub->mindex);
             sub->session = session.handle;
             sub->feed_id = feeds[i];
+            sub->feed_display = displays[i];
             sub->feed_mid = sources[i]->media.mid;
             sub->source = sources[i];
             sub->media = sources[i]->media;

@@ -60,10 +60,31 @@ struct PublisherStream {
     uint64_t bytes_in = 0;
 };
 
+// A publisher's display name as its subscribers' stream lists show it
+// ("feed_display"). Its own lock, because those lists are built under
+// subscriber locks, which rank below the room mutex that guards
+// Publisher::display; every write of display writes this too.
+class DisplayName {
+  public:
+    std::string get() const {
+        std::lock_guard guard(lock_);
+        return value_;
+    }
+    void set(std::string value) {
+        std::lock_guard guard(lock_);
+        value_ = std::move(value);
+    }
+
+  private:
+    mutable std::mutex lock_;
+    std::string value_;
+};
+
 struct Publisher {
     uint64_t id = 0;
     uint64_t room_id = 0;
-    std::string display;
+    std::string display;  // guarded by the room mutex
+    std::shared_ptr<DisplayName> shown_display = std::make_shared<DisplayName>();
     uint32_t private_id = 0;
     SessionHandle session = nullptr;
     uint32_t bitrate = 0;  // REMB cap in bps, 0 = room default
@@ -171,6 +192,7 @@ struct SubscriberStream {
     uint64_t feed_id = 0;
     std::string feed_mid;
     std::weak_ptr<PublisherStream> source;
+    std::shared_ptr<const DisplayName> feed_display;  // the source publisher's
     MediaDescription media;  // the source's, as described to the subscriber
     int payload_type = 0;    // what the subscriber's SDP says for this codec
     bool active = true;      // false once the feed is gone

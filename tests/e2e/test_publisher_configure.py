@@ -4,7 +4,8 @@ display change is announced to the other participants
 videocodec must be one the room allows (430 "Video codec unavailable in
 this room"), compared case-insensitively, and is then the codec used. In a
 notify_joining room a join is announced ("joining") and the joined answer
-lists the participants who do not publish ("attendees"). Every
+lists the participants who do not publish ("attendees"). A subscriber's
+stream list carries each feed's current display name ("feed_display"). Every
 answer was first observed on the stock VideoRoom (`--mode stock`).
 
 tests/harness/with-janus.sh --mode compat -- /usr/bin/python3 test_publisher_configure.py
@@ -35,6 +36,7 @@ async def main():
     watcher = Participant(ROOM, "watcher")
     wrong = Participant(ROOM, "wrong-codec")
     h264 = Participant(ROOM, "h264")
+    dana = Participant(ROOM, "dana")
     pcs = []
     joiners = []
     try:
@@ -63,6 +65,27 @@ async def main():
         check("H264/90000" in video and "VP8/90000" not in video,
               f"the answer's video should be H.264 only:\n{video}")
 
+        # A subscriber's stream list names each feed's publisher
+        # ("feed_display"), as it is now: after a rename, the new name.
+        await dana.join()
+        await dana.publish(rgb=(200, 30, 30))
+
+        async def feed_displays():
+            s = await Session().create()
+            h = await s.attach()
+            d, offer = await h.request({"request": "join", "ptype": "subscriber", "room": ROOM,
+                                        "streams": [{"feed": dana.id}]})
+            check(d.get("videoroom") == "attached" and offer, f"subscriber join: {d}")
+            await s.destroy()
+            return [st.get("feed_display") for st in d.get("streams", [])]
+        shown = await feed_displays()
+        check(len(shown) == 2 and all(x == "dana" for x in shown), f"feed_display before the rename: {shown}")
+        d, _ = await dana.handle.request({"request": "configure", "display": "dana-renamed"})
+        check(d.get("configured") == "ok", f"configure display: {d}")
+        shown = await feed_displays()
+        check(len(shown) == 2 and all(x == "dana-renamed" for x in shown),
+              f"feed_display after the rename: {shown}")
+
         # notify_joining: "joining" to the others, "attendees" in joined.
         session = await Session().create()
         admin = await session.attach()
@@ -84,7 +107,7 @@ async def main():
             await p.close()
         for pc in pcs:
             await pc.close()
-        for p in (alice, watcher, wrong, h264):
+        for p in (alice, watcher, wrong, h264, dana):
             await p.close()
 
 
