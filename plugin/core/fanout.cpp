@@ -132,7 +132,15 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         counters_.moderated++;
         return;
     }
+    // This packet's sealed batch, opened for its first sealed leg.
     bool sealed_batch = false;
+    auto sealed_sender = [&]() -> SealedLegSender& {
+        if (!sealed_batch) {
+            sealed_->begin(stream.subscribers.size());
+            sealed_batch = true;
+        }
+        return *sealed_;
+    };
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
         if (!sub->active || !sub->send || sub->paused) continue;
@@ -171,11 +179,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             sub->kernel.ts_delta = out.timestamp - wire_ts;
         }
         if (track_index && sealed_ && sub->sealed) {
-            if (!sealed_batch) {
-                sealed_->begin(stream.subscribers.size());
-                sealed_batch = true;
-            }
-            if (sealed_->add(sub->sealed, wire_packet(), in_index)) {
+            if (sealed_sender().add(sub->sealed, wire_packet(), in_index)) {
                 auto& k = sub->kernel;
                 // The sealed period starts here: NACKs from this index on are
                 // answered with the sealed bytes (nack_responder).
@@ -214,12 +218,8 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         // A simulcast leg's packet is numbered by its rewriter above, so the
         // sealed leg takes it as relay_rtp would, at the leg's own index.
         if (stream.simulcast && sealed_ && sub->sealed) {
-            if (!sealed_batch) {
-                sealed_->begin(stream.subscribers.size());
-                sealed_batch = true;
-            }
-            if (sealed_->add_rewritten(sub->sealed, std::span<const uint8_t>(buffer, packet.size()),
-                                       out_index)) {
+            if (sealed_sender().add_rewritten(
+                    sub->sealed, std::span<const uint8_t>(buffer, packet.size()), out_index)) {
                 note_kernel_served(sub->kernel, out.timestamp, wallclock_us);
                 continue;
             }

@@ -142,24 +142,20 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
              streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
             const auto* medium = medium_at(*transport, stream->media.mindex);
             if (!medium || stream->media.disabled || medium->remote_ssrc[0] == 0) continue;
-            if (stream->simulcast) {
-                // The sealed fan-out serves it from the plugin's packets (the
-                // layer choice is in user space); the ingress program cannot.
-                if (!sealed_) continue;
-                entry.streams.insert({entry.id, medium->remote_ssrc[0]});
-                stream->kernel_ssrc = medium->remote_ssrc[0];
-                stream->kernel_publisher_id = entry.id;
-                continue;
-            }
-            uint32_t roc = 0;
-            {
-                std::lock_guard sg(stream->lock);
-                if (stream->in_index.started())
-                    roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
-            }
-            if (datapath_)
+            // The sealed fan-out serves a simulcast stream from the plugin's
+            // packets (the layer choice is in user space); the ingress
+            // program, the only user of the kernel stream state, cannot.
+            if (stream->simulcast && !sealed_) continue;
+            if (datapath_) {
+                uint32_t roc = 0;
+                {
+                    std::lock_guard sg(stream->lock);
+                    if (stream->in_index.started())
+                        roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
+                }
                 datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false),
                                       roc);
+            }
             entry.streams.insert({entry.id, medium->remote_ssrc[0]});
             stream->kernel_ssrc = medium->remote_ssrc[0];
             stream->kernel_publisher_id = entry.id;
@@ -514,8 +510,8 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
                               stream->mid.c_str(), stream->feed_id,
                               stream->kernel.path_reason.c_str());
                     changes.push_back({stream->session, stream->mindex, stream->mid,
-                                       stream->feed_id, true, stream->kernel.path_reason,
-                                       nullptr, 0, 0});
+                                       stream->feed_id, true, stream->kernel.path_reason, nullptr,
+                                       0, 0});
                 }
             } else {
                 if (stream->kernel.serving) {

@@ -41,16 +41,26 @@ bool SealedLeg::frame(sc_tx_slot& slot, size_t sealed) {
     return slot.len != 0;
 }
 
+// Copies `rtp` to the front of `payload`, lets `relabel` rewrite it there
+// for this leg and seals it in place at `out_index`. The sealed length; 0
+// when it would not fit, relabel declines it or the sealer fails.
+template <typename Relabel>
+size_t SealedLeg::seal_into(std::span<uint8_t> payload, std::span<const uint8_t> rtp,
+                            uint64_t out_index, Relabel&& relabel) {
+    if (rtp.size() + sealer_.tag_len() > payload.size()) return 0;
+    std::memcpy(payload.data(), rtp.data(), rtp.size());
+    if (!relabel(payload.first(rtp.size()))) return 0;
+    return sealer_.seal(payload.first(rtp.size()), out_index, payload);
+}
+
 bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64_t in_index) {
     const size_t headers = datapath::udp_frame_headers(path_.family);
-    if (!headers || headers + wire_rtp.size() + sealer_.tag_len() > SC_TX_SLOT_DATA) return false;
+    if (!headers) return false;
     // Rewritten where it is sealed and sent: no copy but the one into the slot.
-    std::span<uint8_t> payload(slot.data + headers, SC_TX_SLOT_DATA - headers);
-    std::memcpy(payload.data(), wire_rtp.data(), wire_rtp.size());
-    if (!datapath::rewrite_in_place(payload.first(wire_rtp.size()), in_index, params_))
-        return false;
-    const uint64_t out_index = (in_index + params_.index_delta) & kIndexMask;
-    const size_t sealed = sealer_.seal(payload.first(wire_rtp.size()), out_index, payload);
+    const size_t sealed = seal_into(
+        std::span<uint8_t>(slot.data + headers, SC_TX_SLOT_DATA - headers), wire_rtp,
+        (in_index + params_.index_delta) & kIndexMask,
+        [&](std::span<uint8_t> rtp) { return datapath::rewrite_in_place(rtp, in_index, params_); });
     if (!sealed || !frame(slot, sealed)) return false;
     uint64_t expected = 0;
     first_in_.compare_exchange_strong(expected, in_index + 1, std::memory_order_relaxed);
@@ -60,15 +70,15 @@ bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64
 
 bool SealedLeg::fill_rewritten(sc_tx_slot* slot, std::span<const uint8_t> rtp, uint64_t out_index) {
     const size_t headers = datapath::udp_frame_headers(path_.family);
-    if (!headers || headers + rtp.size() + sealer_.tag_len() > SC_TX_SLOT_DATA) return false;
+    if (!headers) return false;
     uint8_t unsent[SC_TX_SLOT_DATA];  // no slot: sealed here, only to be kept
     std::span<uint8_t> payload =
         slot ? std::span<uint8_t>(slot->data + headers, SC_TX_SLOT_DATA - headers)
              : std::span<uint8_t>(unsent, SC_TX_SLOT_DATA - headers);
-    std::memcpy(payload.data(), rtp.data(), rtp.size());
-    if (!datapath::label_for_leg(payload.first(rtp.size()), params_)) return false;
     out_index &= kIndexMask;
-    const size_t sealed = sealer_.seal(payload.first(rtp.size()), out_index, payload);
+    const size_t sealed = seal_into(payload, rtp, out_index, [&](std::span<uint8_t> p) {
+        return datapath::label_for_leg(p, params_);
+    });
     if (!sealed) return false;
     {
         std::lock_guard guard(sent_lock_);

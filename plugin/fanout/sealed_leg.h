@@ -79,6 +79,9 @@ class SealedLeg {
 
   private:
     bool frame(sc_tx_slot& slot, size_t sealed);
+    template <typename Relabel>
+    size_t seal_into(std::span<uint8_t> payload, std::span<const uint8_t> rtp, uint64_t out_index,
+                     Relabel&& relabel);
 
     const uint32_t id_;
     const datapath::LegParams params_;

@@ -6,7 +6,10 @@ what it did to that subscriber's video sequence."""
 import asyncio
 import json
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
 
 from e2e_common import ROOM, check
@@ -141,9 +144,19 @@ def continuity(log):
     return out
 
 
-def make_clips(folder, simulcast=False, frames=90):
-    """The pion publisher's media (tests/bench/fanout/clips.sh)."""
+def loadclient_arg():
+    """The pion load client the test was given (argv[1], from CMake)."""
+    check(len(sys.argv) > 1 and os.access(sys.argv[1], os.X_OK),
+          f"usage: {os.path.basename(sys.argv[0])} LOADCLIENT (the fan-out bench client; got {sys.argv[1:]})")
+    return sys.argv[1]
+
+
+def make_clips(simulcast=False, frames=90):
+    """A new folder with the pion publisher's media (tests/bench/fanout/clips.sh);
+    stop_pion_publisher removes it."""
+    folder = tempfile.mkdtemp(prefix="sc-pion-")
     subprocess.run(["bash", CLIPS, folder, str(frames)] + (["--simulcast"] if simulcast else []), check=True)
+    return folder
 
 
 async def start_pion_publisher(client, media, simulcast=False):
@@ -159,9 +172,11 @@ async def start_pion_publisher(client, media, simulcast=False):
     return proc, json.loads(line)["feed"]
 
 
-def stop_pion_publisher(proc):
+def stop_pion_publisher(proc, media):
+    """Stops the publisher and removes its media folder (make_clips)."""
     try:
         proc.stdin.close()
         proc.wait(10)
     except (subprocess.TimeoutExpired, OSError):
         proc.kill()
+    shutil.rmtree(media, ignore_errors=True)

@@ -21,15 +21,11 @@ arrive and decrypt (the wire and the decrypted log agree) and it decodes.
       /usr/bin/python3 test_roc_handover.py LOADCLIENT
 """
 import asyncio
-import os
-import sys
-import shutil
-import tempfile
 import time
 
 from e2e_common import ROOM, check, run
-from kernel_common import (close_all, make_clips, plugin_info, set_path, start_pion_publisher,
-                           stop_pion_publisher, video_ssrc, wait_path)
+from kernel_common import (close_all, loadclient_arg, make_clips, plugin_info, set_path,
+                           start_pion_publisher, stop_pion_publisher, video_ssrc, wait_path)
 from rtc_clients import Subscriber
 
 
@@ -38,8 +34,7 @@ def video_leg(streams):
 
 
 async def main(client):
-    media = tempfile.mkdtemp(prefix="sc-roc-")
-    make_clips(media)
+    media = make_clips()
     proc, feed = await start_pion_publisher(client, media)
     sub = Subscriber(ROOM)
     sub.record_wire = True
@@ -80,11 +75,8 @@ async def main(client):
         check(sub.video_frames > frames + 30, f"only {sub.video_frames - frames} frames decoded after the hand-over")
     finally:
         await close_all([sub])
-        stop_pion_publisher(proc)
-        shutil.rmtree(media, ignore_errors=True)
+        stop_pion_publisher(proc, media)
 
 
 if __name__ == "__main__":
-    check(len(sys.argv) > 1 and os.access(sys.argv[1], os.X_OK),
-          f"usage: test_roc_handover.py LOADCLIENT (the fan-out bench client; got {sys.argv[1:]})")
-    run(main(sys.argv[1]))
+    run(main(loadclient_arg()))

@@ -24,14 +24,12 @@ events (the parity oracle).
 import asyncio
 import os
 import subprocess
-import sys
-import shutil
-import tempfile
 import time
 
 from e2e_common import ROOM, check, run
-from kernel_common import (build_loss_filter, client_dev, close_all, datapath, plugin_info, tc,
-                           make_clips, start_pion_publisher, stop_pion_publisher, video_continuity, video_ssrc)
+from kernel_common import (build_loss_filter, client_dev, close_all, datapath, loadclient_arg, make_clips,
+                           plugin_info, start_pion_publisher, stop_pion_publisher, tc, video_continuity,
+                           video_ssrc)
 from rtc_clients import Subscriber
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -110,8 +108,7 @@ async def main(client):
         dp = await datapath()
         check(dp.get("available") and dp.get("transmitter") == "sealed",
               f"sealed transmitter not available: {dp.get('reason')} {dp.get('transmitter')}")
-    media = tempfile.mkdtemp(prefix="sc-simulcast-")
-    make_clips(media, simulcast=True)
+    media = make_clips(simulcast=True)
     proc, feed = await start_pion_publisher(client, media, simulcast=True)
     high, low = Subscriber(ROOM), Subscriber(ROOM)
     low.record_wire = True  # for the loss phase
@@ -162,11 +159,8 @@ async def main(client):
                   f"a leg dropped frames: {dp['legs']}")
     finally:
         await close_all([high, low])
-        stop_pion_publisher(proc)
-        shutil.rmtree(media, ignore_errors=True)
+        stop_pion_publisher(proc, media)
 
 
 if __name__ == "__main__":
-    check(len(sys.argv) > 1 and os.access(sys.argv[1], os.X_OK),
-          f"usage: test_simulcast.py LOADCLIENT (the fan-out bench client; got {sys.argv[1:]})")
-    run(main(sys.argv[1]))
+    run(main(loadclient_arg()))
