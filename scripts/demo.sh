@@ -9,8 +9,7 @@
 # SC_BUILD_DIR (default <repo>/build), SC_MODE (compat; stock for comparison),
 # SC_NO_BUILD=1 to skip install + build, SC_DEMO_ID (instance number, default
 # 0: namespaces scdemo<ID>j, addresses 127.0.<ID+1>.x), SC_DATAPATH
-# (auto|kernel|user, default the plugin's: auto), SC_TRANSMITTER (sealed|ingress,
-# default the plugin's: sealed); janus-env.sh reads both.
+# (auto|kernel|user, default the plugin's: auto), which janus-env.sh reads.
 #
 # Topology: Janus runs in namespace "scdemo0j" and gathers ICE candidates only
 # on 127.0.1.253 (a veth end: Janus skips loopback interfaces); the root

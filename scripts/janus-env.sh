@@ -20,8 +20,6 @@
 #   --event-loops N   [SC_EVENT_LOOPS, default 0 = thread per handle]
 #   --datapath auto|kernel|user  [SC_DATAPATH, default: the plugin's (auto)]
 #                     SwiftCall's general.datapath; ignored in stock mode
-#   --transmitter sealed|ingress  [SC_TRANSMITTER, default: the plugin's (sealed)]
-#                     SwiftCall's general.transmitter; ignored in stock mode
 #   --build-dir D     [SC_BUILD_DIR, default <repo>/build]
 #   --http-port N     [SC_HTTP_PORT, default 8088]
 #   --debug-level N   [SC_DEBUG_LEVEL, default 4]
@@ -61,7 +59,6 @@ prefix=${SC_PREFIX:-sce2e}
 id=${SC_ID:-0}
 event_loops=${SC_EVENT_LOOPS:-0}
 datapath=${SC_DATAPATH:-}
-transmitter=${SC_TRANSMITTER:-}
 build_dir=${SC_BUILD_DIR:-$repo/build}
 http_port=${SC_HTTP_PORT:-8088}
 admin_port=7088
@@ -82,7 +79,6 @@ while [ $# -gt 0 ]; do
         --id) id=$2; shift 2 ;;
         --event-loops) event_loops=$2; shift 2 ;;
         --datapath) datapath=$2; shift 2 ;;
-        --transmitter) transmitter=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
         --http-port) http_port=$2; shift 2 ;;
         --debug-level) debug_level=$2; shift 2 ;;
@@ -304,11 +300,6 @@ write_config() {
             '') ;;
             auto|kernel|user) dp_line=$(printf '\tdatapath = "%s"\n' "$datapath") ;;
             *) die "unknown datapath $datapath (auto|kernel|user)" ;;
-        esac
-        case $transmitter in
-            '') ;;
-            sealed|ingress) dp_line=$(printf '%s\n\ttransmitter = "%s"' "$dp_line" "$transmitter") ;;
-            *) die "unknown transmitter $transmitter (sealed|ingress)" ;;
         esac
         printf 'general: {\n\tvideoroom_compat = %s\n%s\n}\n%s\n' "$compat" "$dp_line" "$rooms" > "$conf/janus.plugin.swiftcall.jcfg"
     fi

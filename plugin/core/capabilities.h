@@ -9,11 +9,12 @@ namespace swiftcall::core {
 struct CapabilityReport {
     std::vector<std::string> missing;  // e.g. {"CAP_BPF", "CAP_NET_ADMIN"}
     bool ok() const { return missing.empty(); }
-    std::string describe() const;      // "all present" or "missing CAP_BPF, ..."
+    std::string describe() const;  // "all present" or "missing CAP_BPF, ..."
 };
 
-// Loading BPF programs needs CAP_BPF, direct packet access with pointer
-// arithmetic CAP_PERFMON, attaching to TC CAP_NET_ADMIN (kernel >= 5.8).
+// Loading the transmit program needs CAP_BPF, its variable-offset reads of
+// the mmap'd ring CAP_PERFMON, and a TC program that redirects
+// CAP_NET_ADMIN (kernel >= 5.8).
 CapabilityReport check_datapath_capabilities();
 
 }  // namespace swiftcall::core

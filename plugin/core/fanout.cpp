@@ -32,7 +32,7 @@ void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherS
     sink_.request_keyframe(publisher.session, stream.media.mindex);
 }
 
-// A kernel transmitter sent this packet to the leg: the user path skips it,
+// The sealed transmitter sent this packet to the leg: Janus does not relay it,
 // and the leg's Sender Reports map its RTP timestamp to now (wallclock_us is
 // read once per publisher packet). Caller holds the leg's lock.
 void Fanout::note_kernel_served(room::KernelLegState& k, uint32_t out_ts, int64_t& wallclock_us) {
@@ -99,18 +99,18 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             return;
         }
     }
-    // Numbered like the kernel numbers it: wire sequence numbers (the core
-    // renumbered them for us), one SSRC per non-simulcast stream.
+    // Numbered as on the wire: the publisher's own sequence numbers (the
+    // core's renumbering undone), one SSRC per non-simulcast stream, so a
+    // delta leg's index offset and its NACK rebuilds (history) agree.
     const bool track_index = !stream.simulcast && stream.wire_known;
     const uint16_t wire_seq = static_cast<uint16_t>(view->sequence - stream.wire_seq_shift);
     const uint32_t wire_ts = view->timestamp - stream.wire_ts_shift;
     const uint64_t in_index = track_index ? stream.in_index.update(wire_seq) : 0;
-    std::optional<bool> kernel_sent;
     int64_t wallclock_us = 0;  // for Sender Reports of kernel legs, read once
     uint8_t buffer[kMaxPacket];
     // The packet as the core received it (wire numbering): what the NACK
-    // history keeps and what a sealed leg's rewrite starts from, as the
-    // kernel's clones do. Built once, when the first of them needs it.
+    // history keeps and what a sealed leg's rewrite starts from. Built once,
+    // when the first of them needs it.
     uint8_t wire[kMaxPacket];
     bool wire_ready = false;
     auto wire_packet = [&] {
@@ -127,7 +127,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         stream.history->store(in_index, wire_packet());
     }
     // Muted by a moderator: the numbering above still follows the wire (the
-    // kernel's index space must not lose the ROC), but no subscriber gets it.
+    // index space must not lose the ROC), but no subscriber gets it.
     if (stream.muted) {
         counters_.moderated++;
         return;
@@ -160,7 +160,7 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             source_changed = decision.source_changed;
         }
         if (sub->kernel.roc_handover) {
-            // Back from a kernel transmitter, the core's ROC not yet set:
+            // Back from the sealed transmitter, the core's ROC not yet set:
             // not sent, and the numbering goes on as if it never came.
             sub->rewriter.skip(view->ssrc, view->sequence);
             counters_.handover_held++;
@@ -188,23 +188,6 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
                 continue;
             }
             counters_.sealed_declined++;
-        }
-        if (track_index && kernel_) {
-            auto& k = sub->kernel;
-            // The leg's first clone: every later packet has been through the
-            // program with this leg in the stream's list. Asked again while
-            // this packet is older than what we hold (per-CPU stats can show
-            // a later first clone before an earlier one is visible).
-            if (k.serving &&
-                (k.first_index == room::KernelLegState::kNone || in_index < k.first_index))
-                if (auto first = kernel_->leg_first_index(k.leg_id)) k.first_index = *first;
-            if (k.may_cover(in_index)) {
-                if (!kernel_sent) kernel_sent = kernel_->kernel_forwarded(stream, in_index);
-                if (k.kernel_sent(in_index, *kernel_sent)) {
-                    note_kernel_served(k, out.timestamp, wallclock_us);
-                    continue;
-                }
-            }
         }
         std::memcpy(buffer, packet.data(), packet.size());
         buffer[1] = static_cast<uint8_t>((buffer[1] & 0x80) | (sub->payload_type & 0x7F));

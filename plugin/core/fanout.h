@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <optional>
 #include <span>
 
 #include "core/media_sink.h"
@@ -20,19 +19,9 @@ struct FanoutCounters {
     std::atomic<uint64_t> unknown_substream{0};
     std::atomic<uint64_t> moderated{0};  // muted by "moderate": counted, not sent
     std::atomic<uint64_t> forwarded{0};
-    std::atomic<uint64_t> kernel_served{0};    // user path skipped: the kernel sent it
+    std::atomic<uint64_t> kernel_served{0};    // sealed and sent by the kernel transmitter
     std::atomic<uint64_t> sealed_declined{0};  // a sealed leg's rewrite declined it: relayed
     std::atomic<uint64_t> handover_held{0};    // held back while a leg's ROC is handed to the core
-};
-
-// What the kernel datapath did with publisher packets: whether it sent one
-// to every kernel-served leg of its stream (the forwarded window), and the
-// in-index of the first packet it cloned to a leg.
-class KernelForwardQuery {
-  public:
-    virtual ~KernelForwardQuery() = default;
-    virtual bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) = 0;
-    virtual std::optional<uint64_t> leg_first_index(uint32_t leg_id) = 0;
 };
 
 class Fanout {
@@ -42,12 +31,10 @@ class Fanout {
     // Keyframe requests towards one publisher stream are spaced by this.
     static constexpr int64_t kKeyframeRequestGapUs = 500000;
 
-    // kernel: the ingress transmitter's window (legs it cloned to are not
-    // relayed); sealed: the sealed transmitter (legs with a SealedLeg are
-    // sealed and sent by it). At most one of them is set.
-    explicit Fanout(MediaSink& sink, KernelForwardQuery* kernel = nullptr,
-                    SealedLegSender* sealed = nullptr)
-        : sink_(sink), kernel_(kernel), sealed_(sealed) {}
+    // sealed: the sealed transmitter (legs with a SealedLeg are sealed and
+    // sent by it); nullptr when it is not loaded: every leg is relayed.
+    explicit Fanout(MediaSink& sink, SealedLegSender* sealed = nullptr)
+        : sink_(sink), sealed_(sealed) {}
 
     void forward(const room::Publisher& publisher, room::PublisherStream& stream,
                  std::span<const uint8_t> packet, const void* extensions, int64_t now_us);
@@ -64,7 +51,6 @@ class Fanout {
                      size_t ext_offset_hint);
 
     MediaSink& sink_;
-    KernelForwardQuery* kernel_;
     SealedLegSender* sealed_;
     FanoutCounters counters_;
 };

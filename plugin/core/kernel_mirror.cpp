@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "datapath/clone_builder.h"
+#include "datapath/leg_rewrite.h"
 #include "janus/janus_bridge.h"
 #include "media/payload_types.h"
 #include "media/srtp_index.h"
@@ -18,17 +18,13 @@ extern "C" {
 namespace swiftcall::core {
 namespace {
 
-static_assert(kDefaultKeystreamLegs == SC_KS_RINGS && kMaxKeystreamLegs == SC_KS_RINGS_MAX,
-              "plugin_config.h's keystream_legs numbers follow the kernel ABI");
 static_assert(kDefaultTxRingSlots == SC_TX_SLOTS_DEFAULT && kMaxTxRingSlots == SC_TX_SLOTS_MAX,
               "plugin_config.h's tx_ring_slots numbers follow the kernel ABI");
 
-using datapath::UdpTuple;
-
 uint8_t abi_family(int family) { return family == AF_INET6 ? SC_AF_INET6 : SC_AF_INET; }
 
-// Profiles the BPF program encrypts and authenticates today.
-bool kernel_supports(uint16_t profile) {
+// Profiles the sealer implements (datapath::SrtpSealer).
+bool sealer_supports(uint16_t profile) {
     return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32 ||
            profile == SC_PROFILE_AEAD_AES_128_GCM || profile == SC_PROFILE_AEAD_AES_256_GCM;
 }
@@ -50,7 +46,6 @@ const janus::LegTransport::Medium* medium_at(const janus::LegTransport& t, int m
 }  // namespace
 
 KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                           uint32_t keystream_legs, TransmitterKind transmitter,
                            uint32_t tx_ring_slots) {
     if (mode == DatapathMode::user) {
         unavailable_reason_ = "datapath = \"user\" in the jcfg";
@@ -66,17 +61,10 @@ KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabiliti
         return;
     }
     try {
-        if (transmitter == TransmitterKind::sealed) {
-            sealed_ =
-                std::make_unique<fanout::SealedSender>(datapath::Transmitter::open(tx_ring_slots));
-        } else {
-            datapath::OpenOptions options;
-            options.keystream_legs = keystream_legs;
-            datapath_ = datapath::KernelDatapath::open(options);
-        }
+        sealed_ =
+            std::make_unique<fanout::SealedSender>(datapath::Transmitter::open(tx_ring_slots));
     } catch (const std::exception& e) {
-        unavailable_reason_ = std::string("kernel datapath (") + to_string(transmitter) +
-                              " transmitter) failed to load: " + e.what();
+        unavailable_reason_ = std::string("sealed transmitter failed to load: ") + e.what();
     }
 }
 
@@ -86,28 +74,13 @@ void KernelMirror::shutdown() {
     std::lock_guard guard(lock_);
     if (!available() || stopped_) return;
     stopped_ = true;
-    for (const auto& ifname : attached_) {
-        try {
-            datapath_->detach(ifname);
-        } catch (const std::exception& e) {
-            JANUS_LOG(LOG_WARN, "[SwiftCall] detaching from %s: %s\n", ifname.c_str(), e.what());
-        }
-    }
-    attached_.clear();
     unavailable_reason_ = "plugin stopping";
-}
-
-void KernelMirror::ensure_attached(const std::string& ifname) {
-    if (attached_.count(ifname)) return;
-    datapath_->attach(ifname);
-    attached_.insert(ifname);
-    JANUS_LOG(LOG_INFO, "[SwiftCall] kernel datapath attached to TC ingress of %s\n",
-              ifname.c_str());
 }
 
 void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& publisher) {
     if (!available()) return;
     std::string why;
+    // The core decrypts the publisher: only its media SSRCs are needed here.
     auto transport = janus::read_leg_transport(handle, &why);
     std::lock_guard guard(lock_);
     if (stopped_) return;
@@ -116,63 +89,24 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
                   publisher.id, why.c_str());
         return;
     }
-    const uint16_t profile = static_cast<uint16_t>(janus::srtp_profile_id(transport->profile));
-    const auto& pair = transport->pair;
     PublisherEntry entry;
     entry.id = next_publisher_id_++;
     entry.handle = handle;
-    entry.flow.family = abi_family(pair.remote.family);
-    entry.flow.saddr = pair.remote.addr;
-    entry.flow.daddr = pair.local_base.addr;
-    entry.flow.sport = pair.remote.port;
-    entry.flow.dport = pair.local_base.port;
-    try {
-        const std::string ifname =
-            interface_of_address(pair.local_base.family, pair.local_base.addr);
-        if (ifname.empty())
-            throw std::runtime_error("no interface owns " + pair.local_base.to_string());
-        // The sealed transmitter needs no ingress program: Janus's core
-        // decrypts the publisher and the plugin seals every leg.
-        if (datapath_) {
-            ensure_attached(ifname);
-            datapath_->add_flow(entry.flow, entry.id);
-        }
-        auto streams = publisher.streams_snapshot();
-        for (const auto& stream :
-             streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
-            const auto* medium = medium_at(*transport, stream->media.mindex);
-            if (!medium || stream->media.disabled || medium->remote_ssrc[0] == 0) continue;
-            // The sealed fan-out serves a simulcast stream from the plugin's
-            // packets (the layer choice is in user space); the ingress
-            // program, the only user of the kernel stream state, cannot.
-            if (stream->simulcast && !sealed_) continue;
-            if (datapath_) {
-                uint32_t roc = 0;
-                {
-                    std::lock_guard sg(stream->lock);
-                    if (stream->in_index.started())
-                        roc = static_cast<uint32_t>(stream->in_index.highest() >> 16);
-                }
-                datapath_->set_stream(entry.id, medium->remote_ssrc[0], master(*transport, false),
-                                      roc);
-            }
-            entry.streams.insert({entry.id, medium->remote_ssrc[0]});
-            stream->kernel_ssrc = medium->remote_ssrc[0];
-            stream->kernel_publisher_id = entry.id;
-        }
-    } catch (const std::exception& e) {
-        JANUS_LOG(LOG_WARN, "[SwiftCall] publisher %" PRIu64 " stays in user space: %s\n",
-                  publisher.id, e.what());
-        return;
+    size_t sealable = 0;
+    auto streams = publisher.streams_snapshot();
+    for (const auto& stream :
+         streams ? *streams : std::vector<std::shared_ptr<room::PublisherStream>>{}) {
+        const auto* medium = medium_at(*transport, stream->media.mindex);
+        if (!medium || stream->media.disabled || medium->remote_ssrc[0] == 0) continue;
+        stream->kernel_ssrc = medium->remote_ssrc[0];
+        stream->kernel_publisher_id = entry.id;
+        sealable++;
     }
-    JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " flow %s -> %s (%s) %s, %zu streams%s\n",
-              publisher.id, pair.remote.to_string().c_str(), pair.local_base.to_string().c_str(),
-              std::string(janus::srtp_profile_name(transport->profile)).c_str(),
-              sealed_ ? "fanned out by the sealed transmitter" : "in the kernel",
-              entry.streams.size(),
-              kernel_supports(profile)
-                  ? ""
-                  : " (profile not verified in the kernel: legs stay in user space)");
+    JANUS_LOG(LOG_INFO,
+              "[SwiftCall] publisher %" PRIu64
+              " from %s fanned out by the sealed transmitter, "
+              "%zu streams\n",
+              publisher.id, transport->pair.remote.to_string().c_str(), sealable);
     publishers_[&publisher] = std::move(entry);
 }
 
@@ -182,32 +116,12 @@ void KernelMirror::publisher_down(room::Publisher& publisher) {
     if (stopped_) return;
     auto it = publishers_.find(&publisher);
     if (it == publishers_.end()) return;
-    auto streams = publisher.streams_snapshot();
-    if (streams) {
+    // Its streams' legs go with their subscribers' reconcile.
+    if (auto streams = publisher.streams_snapshot()) {
         for (const auto& s : *streams) {
             s->kernel_publisher_id = 0;
             s->kernel_ssrc = 0;
         }
-    }
-    if (!datapath_) {
-        // Sealed: its streams' legs go with their subscribers' reconcile.
-        for (const auto& [id, ssrc] : it->second.streams) stream_legs_.erase(StreamKey{id, ssrc});
-        publishers_.erase(it);
-        return;
-    }
-    try {
-        datapath_->remove_flow(it->second.flow);
-        for (const auto& [id, ssrc] : it->second.streams) {
-            StreamKey key{id, ssrc};
-            // Legs of departed sources: drop them from the stream list first.
-            stream_legs_.erase(key);
-            datapath_->set_stream_legs(id, ssrc, {});
-            datapath_->remove_stream(id, ssrc);
-        }
-        datapath_->synchronize();
-    } catch (const std::exception& e) {
-        JANUS_LOG(LOG_WARN, "[SwiftCall] removing publisher %" PRIu64 " from the kernel: %s\n",
-                  publisher.id, e.what());
     }
     publishers_.erase(it);
 }
@@ -235,14 +149,9 @@ void KernelMirror::refresh_wire_numbering() {
     for (const auto& p : pending) {
         auto rewrite = janus::read_inbound_rewrite(p.handle, p.stream->media.mindex);
         if (!rewrite || rewrite->wire_ssrc != p.stream->kernel_ssrc) continue;
-        std::optional<sc_stream_state> state;
-        if (datapath_)
-            state = datapath_->stream_state(p.stream->kernel_publisher_id, p.stream->kernel_ssrc);
         std::lock_guard sg(p.stream->lock);
         p.stream->wire_seq_shift = rewrite->seq_shift;
         p.stream->wire_ts_shift = rewrite->ts_shift;
-        // Continue the kernel's numbering (it has seen every packet so far).
-        if (state && state->started) p.stream->in_index.seed(state->highest_index);
         p.stream->wire_known = true;
     }
 }
@@ -304,18 +213,16 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     }
     if (!source) return "no source stream";
     if (source->muted) return "publisher stream muted by a moderator";
-    if (source->simulcast && !sealed_)
-        return "simulcast substream selection runs in user space (ingress transmitter)";
-    if (source->kernel_publisher_id == 0) return "publisher stream not in the kernel";
+    if (source->kernel_publisher_id == 0) return "publisher stream not up for sealing";
     if (!source->simulcast && !source->wire_known)
         return "waiting for the core's numbering of the publisher stream";
     if (!stream.active || !stream.send || stream.paused)
         return "not sending (paused or send=false)";
     const uint16_t profile =
         static_cast<uint16_t>(janus::srtp_profile_id(entry->transport.profile));
-    if (!kernel_supports(profile))
+    if (!sealer_supports(profile))
         return "SRTP profile " + std::string(janus::srtp_profile_name(entry->transport.profile)) +
-               " not implemented in the kernel yet";
+               " not sealed by SwiftCall";
     if (stream.payload_type < 0 || stream.payload_type > 127) return "no payload type negotiated";
     if (!medium_at(entry->transport, stream.mindex)) return "no medium for this mid";
     if (!stream.kernel.synced) return "waiting for a first packet to align numbering";
@@ -323,23 +230,15 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
 }
 
 void KernelMirror::note_leg_health(room::SubscriberStream& stream) {
-    // A clone that fails now and then is a congestion drop (NACK repairs
-    // it); a leg whose clones all fail would never get media: user path.
+    // A send that fails now and then is a congestion drop (NACK repairs
+    // it); a leg whose sends all fail would never get media: user path.
     auto& k = stream.kernel;
     const auto c = leg_counters(k.leg_id);
     const uint64_t errors = c.errors - k.checked_errors, packets = c.packets - k.checked_packets;
     k.checked_errors = c.errors;
     k.checked_packets = c.packets;
     if (errors >= 10 && packets == 0)
-        k.failure =
-            "kernel leg failing (" + std::to_string(errors) + " clone errors, no clone sent)";
-}
-
-void KernelMirror::push_stream_legs(const StreamKey& key) {
-    const auto& legs = stream_legs_[key];
-    if (!datapath_) return;  // sealed: the fan-out walks the subscribers itself
-    datapath_->set_stream_legs(key.publisher_id, key.ssrc,
-                               std::vector<uint32_t>(legs.begin(), legs.end()));
+        k.failure = "kernel leg failing (" + std::to_string(errors) + " send errors, none sent)";
 }
 
 void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::PublisherStream& source,
@@ -373,27 +272,18 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
         leg.ext_map[ext.id] = static_cast<uint8_t>(out);
     }
     leg.out = master(entry.transport, true);
-    leg.enabled = true;
     const StreamKey key{source.kernel_publisher_id, source.kernel_ssrc};
     if (stream.kernel.leg_id == 0) stream.kernel.leg_id = next_leg_id_++;
-    if (sealed_) {
-        // A new SealedLeg (and SRTP context) each time: its counters, like
-        // the ingress program's leg stats, start at 0 with the leg.
-        auto sealed = std::make_shared<fanout::SealedLeg>(
-            stream.kernel.leg_id, leg,
-            source.simulcast ? fanout::SealedLeg::Numbering::rewritten
-                             : fanout::SealedLeg::Numbering::delta);
-        sealed_legs_[stream.kernel.leg_id] = sealed;
-        stream.sealed = std::move(sealed);
-    } else {
-        datapath_->set_leg(stream.kernel.leg_id, leg);
-    }
-    leg_params_[stream.kernel.leg_id] = leg;
-    stream_legs_[key].insert(stream.kernel.leg_id);
+    // A new SealedLeg (and SRTP context) each time: its counters start at 0
+    // with the leg.
+    auto sealed = std::make_shared<fanout::SealedLeg>(stream.kernel.leg_id, leg,
+                                                      source.simulcast
+                                                          ? fanout::SealedLeg::Numbering::rewritten
+                                                          : fanout::SealedLeg::Numbering::delta);
+    sealed_legs_[stream.kernel.leg_id] = sealed;
+    stream.sealed = std::move(sealed);
     leg_streams_[stream.kernel.leg_id] = key;
-    push_stream_legs(key);
-    // The user path learns the leg's first clone from the kernel (fanout):
-    // the stream's highest index may already run ahead of it here.
+    // The fan-out sets it at the leg's first sealed packet.
     stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.index_delta = leg.index_delta;
     stream.kernel.out_ssrc = leg.ssrc;
@@ -406,43 +296,23 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
     stream.kernel.path_reason =
         "kernel: " + pair.local_type + "/" + pair.remote_type + " UDP via " + entry.hop.ifname +
         ", " + std::string(janus::srtp_profile_name(entry.transport.profile)) +
-        (sealed_ ? ", sealed transmitter" : ", ingress program") +
+        ", sealed transmitter" +
         (source.simulcast ? " (simulcast, layer chosen in user space)" : "");
 }
 
 void KernelMirror::remove_leg(room::SubscriberStream& stream) {
     if (stream.kernel.leg_id == 0) return;
-    auto it = leg_streams_.find(stream.kernel.leg_id);
-    if (it != leg_streams_.end()) {
-        const StreamKey key = it->second;
-        // The stream itself may be gone already (publisher_down).
-        if (auto legs = stream_legs_.find(key); legs != stream_legs_.end()) {
-            legs->second.erase(stream.kernel.leg_id);
-            push_stream_legs(key);
-        }
-        leg_streams_.erase(it);
-        if (stream.kernel.serving) {
-            // After the grace period no run clones to this leg any more: its
-            // stats name exactly the packets it got. (Sealed: the fan-out
-            // takes packets for the leg under this stream's lock, which we
-            // hold, so its counters are final already.)
-            if (datapath_) datapath_->synchronize();
-            const auto counters = leg_counters(stream.kernel.leg_id);
-            stream.kernel.prev_first =
-                counters.first_in_index.value_or(room::KernelLegState::kNone);
-            stream.kernel.prev_last = counters.last_in_index.value_or(room::KernelLegState::kNone);
-            stream.kernel.first_index = room::KernelLegState::kNone;
-        }
-    }
-    leg_params_.erase(stream.kernel.leg_id);
+    leg_streams_.erase(stream.kernel.leg_id);
+    // The fan-out takes packets for the leg under this stream's lock, which
+    // we hold: from here on it relays them. Frames the leg already sealed
+    // into a batch not yet sent are dropped by the sender (removed);
+    // subscriber_down waits for them (wait_idle).
     if (stream.sealed) {
-        // Frames it already sealed into a batch not yet sent are dropped by
-        // the sender (removed); subscriber_down waits for them (wait_idle).
         stream.sealed->removed.store(true, std::memory_order_release);
         stream.sealed.reset();
-        sealed_legs_.erase(stream.kernel.leg_id);
     }
-    if (datapath_) datapath_->remove_leg(stream.kernel.leg_id);
+    sealed_legs_.erase(stream.kernel.leg_id);
+    stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.leg_id = 0;
     stream.kernel.serving = false;
 }
@@ -474,12 +344,12 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
     }
 }
 
-std::optional<std::vector<uint8_t>> KernelMirror::rebuild_clone(
+std::optional<std::vector<uint8_t>> KernelMirror::rebuild_sealed(
     uint32_t leg_id, std::span<const uint8_t> wire_plaintext, uint64_t in_index) {
     std::lock_guard guard(lock_);
-    auto it = leg_params_.find(leg_id);
-    if (stopped_ || it == leg_params_.end()) return std::nullopt;
-    return datapath::build_clone(wire_plaintext, in_index, it->second);
+    auto it = sealed_legs_.find(leg_id);
+    if (stopped_ || it == sealed_legs_.end()) return std::nullopt;
+    return datapath::protect_for_leg(wire_plaintext, in_index, it->second->params());
 }
 
 std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subscriber& subscriber) {
@@ -679,56 +549,19 @@ void KernelMirror::subscriber_down_locked(
     subscriber_errors_.erase(&subscriber);
 }
 
-void KernelMirror::refill_keystreams(const room::PublisherStream& stream, uint32_t packet_len) {
-    const uint32_t id = stream.kernel_publisher_id;
-    if (!datapath_ || id == 0) return;  // sealed: no keystreams, AES-NI seals
-    // Under our lock: set_leg/remove_leg change the same per-leg key state.
-    std::lock_guard guard(lock_);
-    if (stopped_) return;
-    try {
-        datapath_->refill_keystreams(id, stream.kernel_ssrc, kKeystreamAhead, packet_len);
-    } catch (const std::exception& e) {
-        JANUS_LOG(LOG_VERB, "[SwiftCall] keystream refill: %s\n", e.what());
-    }
-}
-
-std::optional<uint64_t> KernelMirror::leg_first_index(uint32_t leg_id) {
-    // The ingress fan-out asks this under a subscriber stream's lock: it must
-    // not take lock_ (lock order: lock_ before the stream's). The sealed
-    // fan-out learns a leg's first packet itself and never asks.
-    if (!datapath_ || leg_id == 0) return std::nullopt;
-    try {
-        return datapath_->leg_counters(leg_id).first_in_index;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
-bool KernelMirror::kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) {
-    const uint32_t id = stream.kernel_publisher_id;
-    if (!available() || id == 0) return false;
-    // Sealed: the plugin took every packet of a serving period itself (a
-    // lost one was sealed and counted, and its NACK answer is the same
-    // bytes); nack_responder checks the period.
-    if (sealed_) return true;
-    try {
-        return datapath_->forwarded(id, stream.kernel_ssrc, in_index);
-    } catch (const std::exception&) {
-        return false;
-    }
-}
-
 datapath::LegCounters KernelMirror::leg_counters(uint32_t leg_id) const {
-    if (sealed_) {
-        auto it = sealed_legs_.find(leg_id);
-        return it == sealed_legs_.end() ? datapath::LegCounters{} : it->second->counters();
-    }
-    return datapath_->leg_counters(leg_id);
+    auto it = sealed_legs_.find(leg_id);
+    return it == sealed_legs_.end() ? datapath::LegCounters{} : it->second->counters();
 }
 
-api::Json KernelMirror::describe_sealed() {
+api::Json KernelMirror::describe() {
     api::Json info = api::Json::object();
-    info.set_bool("available", true).set("transmitter", "sealed");
+    info.set_bool("available", available());
+    if (!available()) {
+        info.set("reason", unavailable_reason_);
+        return info;
+    }
+    info.set("transmitter", "sealed");
     info.set("sealed", sealed_->describe());
     std::lock_guard guard(lock_);
     api::Json legs = api::Json::array();
@@ -746,51 +579,6 @@ api::Json KernelMirror::describe_sealed() {
         legs.append(item);
     }
     info.set("legs", legs);
-    return info;
-}
-
-api::Json KernelMirror::describe() {
-    if (sealed_) return describe_sealed();
-    api::Json info = api::Json::object();
-    info.set_bool("available", datapath_ != nullptr);
-    if (!datapath_) {
-        info.set("reason", unavailable_reason_);
-        return info;
-    }
-    info.set("transmitter", "ingress");
-    std::lock_guard guard(lock_);
-    api::Json ifaces = api::Json::array();
-    for (const auto& name : attached_) ifaces.append(api::Json::adopt(json_string(name.c_str())));
-    info.set("attached", ifaces);
-    api::Json legs = api::Json::array();
-    for (const auto& [leg, key] : leg_streams_) {
-        auto c = datapath_->leg_counters(leg);
-        api::Json item = api::Json::object();
-        item.set("leg", leg).set("publisher", key.publisher_id).set("ssrc", key.ssrc);
-        item.set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
-        item.set("keystream_hits", c.keystream_hits);
-        if (auto st = datapath_->stream_state(key.publisher_id, key.ssrc)) {
-            item.set("stream_highest_index", static_cast<uint64_t>(st->highest_index));
-            item.set("stream_forwarded_highest", static_cast<uint64_t>(st->fwd_highest));
-        }
-        legs.append(item);
-    }
-    info.set("legs", legs);
-    static const char* const kReasons[SC_R_MAX] = {
-        "pass_not_udp",        "pass_unknown_flow",  "pass_not_rtp",
-        "pass_rtcp",           "pass_unknown_ssrc",  "decline_truncated",
-        "decline_bad_version", "decline_bad_header", "decline_oversized",
-        "decline_auth",        "decline_replay",     "decline_profile",
-        "decline_ip_options",  "leg_disabled",       "leg_missing",
-        "leg_error",           "forwarded",          "clones",
-        "restore_failed",      "keystream_race",     "reentered"};
-    api::Json reasons = api::Json::object();
-    auto counters = datapath_->reason_counters();
-    for (int i = 0; i < SC_R_MAX; i++)
-        reasons.set(
-            (kReasons[i] ? std::string(kReasons[i]) : "reason_" + std::to_string(i)).c_str(),
-            static_cast<uint64_t>(counters[i]));
-    info.set("counters", reasons);
     return info;
 }
 

@@ -1,12 +1,15 @@
-// The mirror: keeps the kernel datapath's maps equal to the rooms' state.
-// A publisher's flow and streams enter the maps when its PeerConnection is
-// up; a subscriber stream becomes a kernel leg when everything the kernel
-// needs is known and the leg qualifies, and leaves the maps before Janus
-// frees the PeerConnection. Each leg carries the reason for its path.
+// The mirror: decides which subscriber streams the sealed transmitter
+// serves, and keeps each one's SealedLeg (5-tuple, next hop, SRTP keys,
+// numbering) equal to what Janus negotiated. A publisher's streams become
+// sealable when its PeerConnection is up; a subscriber stream becomes a
+// sealed leg when everything the leg needs is known and it qualifies, and
+// stops being one before Janus frees the PeerConnection. Each leg carries
+// the reason for its path.
 //
 // Lock order: the mirror's lock, then Subscriber::lock, then
 // SubscriberStream::lock. The fan-out (PublisherStream::lock ->
-// SubscriberStream::lock) only calls kernel_forwarded(), which takes none.
+// SubscriberStream::lock) never calls the mirror: it reads the SealedLeg
+// the mirror put on the stream.
 #pragma once
 
 #include <functional>
@@ -24,7 +27,6 @@
 #include "core/fanout.h"
 #include "core/next_hop.h"
 #include "core/plugin_config.h"
-#include "datapath/kernel_datapath.h"
 #include "fanout/sealed_sender.h"
 #include "janus/janus_bridge.h"
 #include "janus/leg_transport.h"
@@ -34,25 +36,22 @@ struct janus_plugin_session;
 
 namespace swiftcall::core {
 
-class KernelMirror : public KernelForwardQuery {
+class KernelMirror {
   public:
     KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                 uint32_t keystream_legs = kDefaultKeystreamLegs,
-                 TransmitterKind transmitter = TransmitterKind::ingress,
                  uint32_t tx_ring_slots = kDefaultTxRingSlots);
-    ~KernelMirror() override;
+    ~KernelMirror();
 
-    // A kernel transmitter loaded: the sealed one or the ingress program.
-    bool available() const { return datapath_ != nullptr || sealed_ != nullptr; }
-    // The sealed transmitter, for the fan-out's last step (nullptr when the
-    // ingress program serves kernel legs, or nothing does).
+    // The sealed transmitter loaded.
+    bool available() const { return sealed_ != nullptr; }
+    // The sealed transmitter, for the fan-out's last step (nullptr when it
+    // is not loaded).
     core::SealedLegSender* sealed_sender() { return sealed_.get(); }
-    const char* transmitter_name() const { return sealed_ ? "sealed" : "ingress"; }
 
-    // At plugin destroy: detaches the program from every interface and turns
-    // every later call into a no-op. The object (and its map fds) must stay
-    // alive: Janus may still be inside hangup_media or incoming_rtp on its
-    // loop threads when it destroys the plugin.
+    // At plugin destroy: turns every later call into a no-op. The object
+    // (and the transmitter's fds) must stay alive: Janus may still be inside
+    // hangup_media or incoming_rtp on its loop threads when it destroys the
+    // plugin.
     void shutdown();
     const std::string& unavailable_reason() const { return unavailable_reason_; }
 
@@ -62,12 +61,12 @@ class KernelMirror : public KernelForwardQuery {
     // eligible; it changes nothing when subscriber_down ran in the meantime.
     void subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber,
                        bool retry = false);
-    // Before hangup_media / destroy_session return: nothing is cloned to or
-    // accepted from this PeerConnection afterwards.
+    // Before hangup_media / destroy_session return: nothing is sealed for
+    // this PeerConnection afterwards.
     void publisher_down(room::Publisher& publisher);
     void subscriber_down(room::Subscriber& subscriber);
 
-    // Learns how the core renumbers each kernel stream's packets (needs a
+    // Learns how the core renumbers each sealable stream's packets (needs a
     // first packet); call without holding room or subscriber locks.
     void refresh_wire_numbering();
 
@@ -81,19 +80,12 @@ class KernelMirror : public KernelForwardQuery {
     // again from a fresh read of the transport. True if it was re-read.
     bool check_selected_pair(room::Subscriber& subscriber);
 
-    // Media thread, after the fan-out of each publisher packet: keeps the
-    // next kKeystreamAhead out-indices of every kernel leg of the stream
-    // prefilled with AES-NI keystreams, which the program XORs instead of
-    // running AES in BPF (a missing slot only costs the program time).
-    static constexpr uint32_t kKeystreamAhead = SC_KS_SLOTS / 2;
-    void refill_keystreams(const room::PublisherStream& stream, uint32_t packet_len);
-
     // Called from libnice's thread when a subscriber's selected pair changes:
     // must not block (the plugin sets a flag and wakes its worker).
     void on_pair_moved(std::function<void()> listener) { pair_listener_ = std::move(listener); }
 
     // Worker, every second, no lock held: the core's Sender Reports for the
-    // subscriber's kernel legs get the kernel's counts and a fresh RTP/NTP
+    // subscriber's sealed legs get their counts and a fresh RTP/NTP
     // mapping (janus::update_sender_report_basis).
     void push_sender_reports(room::Subscriber& subscriber);
 
@@ -117,16 +109,13 @@ class KernelMirror : public KernelForwardQuery {
         path_listener_ = std::move(listener);
     }
 
-    bool kernel_forwarded(const room::PublisherStream& stream, uint64_t in_index) override;
-    std::optional<uint64_t> leg_first_index(uint32_t leg_id) override;
-
-    // The exact SRTP packet the kernel sent to a leg for the publisher packet
+    // The exact SRTP packet a delta leg sealed for the publisher packet
     // `wire_plaintext` (wire numbering) with in-index `in_index`: NACK answers
     // must be byte-identical to it (same key and index: for AES-GCM any other
     // bytes would reuse a nonce). nullopt for an unknown leg or bad input.
-    std::optional<std::vector<uint8_t>> rebuild_clone(uint32_t leg_id,
-                                                      std::span<const uint8_t> wire_plaintext,
-                                                      uint64_t in_index);
+    std::optional<std::vector<uint8_t>> rebuild_sealed(uint32_t leg_id,
+                                                       std::span<const uint8_t> wire_plaintext,
+                                                       uint64_t in_index);
 
     api::Json describe();
 
@@ -134,17 +123,13 @@ class KernelMirror : public KernelForwardQuery {
     std::vector<PathChange> reconcile_locked(room::Subscriber& subscriber);
     void subscriber_down_locked(room::Subscriber& subscriber,
                                 std::vector<std::shared_ptr<fanout::SealedLeg>>& leaving);
-    api::Json describe_sealed();
-    bool stopped_ = false;                                // guarded by lock_
-    std::map<uint32_t, datapath::LegParams> leg_params_;  // by leg id, guarded by lock_
+    bool stopped_ = false;  // guarded by lock_
     std::function<void(const PathChange&)> path_listener_;
     std::function<void()> pair_listener_;
 
     struct PublisherEntry {
         uint32_t id = 0;
         janus_plugin_session* handle = nullptr;
-        datapath::UdpTuple flow;
-        std::set<std::pair<uint32_t, uint32_t>> streams;  // (publisher id, ssrc)
     };
     struct SubscriberEntry {
         janus_plugin_session* handle = nullptr;
@@ -169,21 +154,16 @@ class KernelMirror : public KernelForwardQuery {
     void enable_leg(room::SubscriberStream& stream, const room::PublisherStream& source,
                     const SubscriberEntry& entry);
     void remove_leg(room::SubscriberStream& stream);
-    void push_stream_legs(const StreamKey& key);
     void note_leg_health(room::SubscriberStream& stream);
-    void ensure_attached(const std::string& ifname);
-    // The leg's counters from whichever transmitter serves it (under lock_).
+    // The leg's counters (under lock_).
     datapath::LegCounters leg_counters(uint32_t leg_id) const;
 
     std::mutex lock_;
-    // One of the two transmitters (DESIGN §1), chosen by the jcfg's
-    // "transmitter": the ingress program's maps, or the sealed sender and
-    // its legs (each also held by its SubscriberStream while serving).
-    std::unique_ptr<datapath::KernelDatapath> datapath_;
+    // The sealed sender and its legs (each also held by its
+    // SubscriberStream while serving).
     std::unique_ptr<fanout::SealedSender> sealed_;
     std::map<uint32_t, std::shared_ptr<fanout::SealedLeg>> sealed_legs_;  // by leg id
     std::string unavailable_reason_;
-    std::set<std::string> attached_;
     std::map<const room::Publisher*, PublisherEntry> publishers_;
     std::map<const room::Subscriber*, SubscriberEntry> subscribers_;
     // Subscribers whose transport or next hop could not be read, with why
@@ -195,8 +175,7 @@ class KernelMirror : public KernelForwardQuery {
         std::string why;
     };
     std::map<const room::Subscriber*, SubscriberError> subscriber_errors_;
-    std::map<StreamKey, std::set<uint32_t>> stream_legs_;  // enabled legs per stream
-    std::map<uint32_t, StreamKey> leg_streams_;
+    std::map<uint32_t, StreamKey> leg_streams_;  // the source stream of each leg
     uint32_t next_publisher_id_ = 1;
     uint32_t next_leg_id_ = 1;
 };

@@ -105,15 +105,11 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
                 missing.push_back(in);
         }
     }
-    // 3. Only what the kernel really sent this leg (its forwarded window),
-    //    rebuilt byte for byte, sent on the leg's selected pair.
+    // 3. Rebuilt byte for byte as the leg sealed them (every packet of the
+    //    serving period went through the leg), sent on its selected pair.
     size_t sent = 0, failed = missing.size();
     for (const auto& [in, plain] : packets) {
-        if (!mirror_.kernel_forwarded(*source, in)) {
-            failed++;
-            continue;
-        }
-        auto srtp = mirror_.rebuild_clone(leg_id, plain, in);
+        auto srtp = mirror_.rebuild_sealed(leg_id, plain, in);
         if (send_answer(handle, srtp))
             sent++;
         else

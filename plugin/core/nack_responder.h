@@ -1,16 +1,16 @@
-// Answers a subscriber's NACKs for the packets the kernel sent it.
+// Answers a subscriber's NACKs for the packets the sealed transmitter sent it.
 //
 // The Janus core answers NACKs from its own retransmission buffer, which
-// holds only what went through relay_rtp. While the kernel serves a medium
+// holds only what went through relay_rtp. While a sealed leg serves a medium
 // the mirror turns the core's NACK handling off for it (so NACKs reach the
-// plugin) and this class answers them: the publisher packet from the stream's
-// history, rebuilt into exactly the SRTP packet the kernel sent to the leg
-// (same index, same bytes), sent on the leg's selected ICE pair. Packets the
-// kernel did not send to the leg, or no longer in history, stay unanswered
-// (the receiver falls back to PLI). A simulcast leg has no delta back to the
-// publisher's index: it is answered from the packets its SealedLeg kept.
-// A budget per leg bounds what a hostile
-// subscriber's NACK storm can make the plugin send.
+// plugin) and this class answers them. A delta leg: the publisher packet
+// from the stream's history, rebuilt into exactly the SRTP packet the leg
+// sealed (same index, same bytes), sent on the leg's selected ICE pair.
+// Packets from before the leg's sealed period, or no longer in history, stay
+// unanswered (the receiver falls back to PLI). A simulcast leg has no delta
+// back to the publisher's index: it is answered from the packets its
+// SealedLeg kept. A budget per leg bounds what a hostile subscriber's NACK
+// storm can make the plugin send.
 #pragma once
 
 #include <cstdint>

@@ -93,8 +93,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
     mirror_ =
-        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.keystream_legs,
-                                       config_.transmitter, config_.tx_ring_slots);
+        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.tx_ring_slots);
     // Event handlers learn every move of a leg between kernel and user path.
     mirror_->on_path_change([this](const KernelMirror::PathChange& change) {
         api::Json info = api::Json::object();
@@ -102,12 +101,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         info.set("path", change.kernel ? "kernel" : "user").set("reason", change.reason);
         notify_event_handlers(static_cast<janus_plugin_session*>(change.session), info);
     });
-    // Kernel legs: sealed by the fan-out and sent by the transmit program,
-    // or cloned by the ingress program (the fan-out then asks its window).
-    if (auto* sealed = mirror_->sealed_sender())
-        fanout_ = std::make_unique<Fanout>(*sink_, nullptr, sealed);
-    else
-        fanout_ = std::make_unique<Fanout>(*sink_, mirror_.get());
+    // Kernel legs: sealed by the fan-out and sent by the transmit program.
+    fanout_ = std::make_unique<Fanout>(*sink_, mirror_->sealed_sender());
     nacks_ = std::make_unique<NackResponder>(*mirror_);
     mirror_->on_pair_moved([this] {
         pair_moved_ = true;
@@ -120,9 +115,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
               SWIFTCALL_VERSION_STRING, package(), config_.rooms.size(),
               to_string(config_.datapath),
               mirror_->available()
-                  ? (std::string("kernel datapath loaded, ") + mirror_->transmitter_name() +
-                     " transmitter")
-                        .c_str()
+                  ? "kernel datapath loaded, sealed transmitter"
                   : ("every leg on the user path: " + mirror_->unavailable_reason()).c_str());
     if (config_.datapath == DatapathMode::kernel && !mirror_->available())
         JANUS_LOG(LOG_WARN, "[SwiftCall] datapath = \"kernel\" but %s\n",
@@ -464,7 +457,6 @@ void Plugin::incoming_rtp(janus_plugin_session* handle, janus_plugin_rtp* packet
         *publisher, *stream,
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(packet->buffer), packet->length),
         &packet->extensions, monotonic_us());
-    if (mirror_) mirror_->refill_keystreams(*stream, uint32_t(packet->length));
 }
 
 void Plugin::incoming_rtcp(janus_plugin_session* handle, janus_plugin_rtcp* packet) {
@@ -623,6 +615,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     drops.set("unknown_substream", c.unknown_substream.load());
     drops.set("moderated", c.moderated.load());
     drops.set("kernel_served", c.kernel_served.load());
+    drops.set("sealed_declined", c.sealed_declined.load());
     drops.set("handover_held", c.handover_held.load());
     info.set("plugin_drops", drops);
     return info.release();

@@ -83,10 +83,6 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
 
 }  // namespace
 
-const char* to_string(TransmitterKind kind) {
-    return kind == TransmitterKind::ingress ? "ingress" : "sealed";
-}
-
 const char* to_string(DatapathMode mode) {
     switch (mode) {
         case DatapathMode::automatic:
@@ -166,16 +162,19 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
                         throw ConfigError("invalid value '" + value + "' for option '" + option +
                                           "' (expected auto, kernel or user)");
                 } else if (key == "keystream_legs") {
-                    config.keystream_legs =
-                        static_cast<uint32_t>(parse_uint(option, value, kMaxKeystreamLegs));
+                    // Sized the removed ingress transmitter's keystream rings.
+                    config.warnings.push_back(option + " = " + value +
+                                              ": not supported any more (it applied to the "
+                                              "ingress transmitter, which was removed); ignored");
                 } else if (key == "transmitter") {
-                    if (value == "sealed")
-                        config.transmitter = TransmitterKind::sealed;
-                    else if (value == "ingress")
-                        config.transmitter = TransmitterKind::ingress;
-                    else
+                    if (value == "ingress")
+                        config.warnings.push_back(
+                            option +
+                            " = ingress: not supported any more (the ingress "
+                            "transmitter was removed); kernel legs use the sealed one");
+                    else if (value != "sealed")
                         throw ConfigError("invalid value '" + value + "' for option '" + option +
-                                          "' (expected sealed or ingress)");
+                                          "' (expected sealed)");
                 } else if (key == "tx_ring_slots") {
                     config.tx_ring_slots =
                         static_cast<uint32_t>(parse_uint(option, value, kMaxTxRingSlots));

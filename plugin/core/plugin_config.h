@@ -14,22 +14,10 @@ namespace swiftcall::core {
 
 enum class DatapathMode { automatic, kernel, user };
 
-// How kernel legs are served (DESIGN §1): "sealed", the plugin seals each
-// leg in user space and the transmit program sends the batch; "ingress",
-// the first design, the TC ingress program re-encrypts each clone in BPF.
-enum class TransmitterKind { sealed, ingress };
-const char* to_string(TransmitterKind kind);
-
 // tx_ring_slots: default and bound, SC_TX_SLOTS_DEFAULT and SC_TX_SLOTS_MAX
 // of the kernel ABI (checked in kernel_mirror.cpp).
 inline constexpr uint32_t kDefaultTxRingSlots = 4096;
 inline constexpr uint32_t kMaxTxRingSlots = 65536;
-
-// keystream_legs: default and bound. The same numbers as the kernel ABI's
-// SC_KS_RINGS and SC_KS_RINGS_MAX (checked where both are visible,
-// kernel_mirror.cpp); the pure core does not include the ABI header.
-inline constexpr uint32_t kDefaultKeystreamLegs = 512;
-inline constexpr uint32_t kMaxKeystreamLegs = 4096;
 
 const char* to_string(DatapathMode mode);
 
@@ -39,12 +27,10 @@ struct PluginConfig {
     bool videoroom_compat = false;
     std::string admin_key;  // required by "create" when set
     DatapathMode datapath = DatapathMode::automatic;
-    bool notify_events = true;                        // send events to Janus event handlers
-    uint32_t keystream_legs = kDefaultKeystreamLegs;  // kernel legs with user-space keystreams
-    TransmitterKind transmitter = TransmitterKind::sealed;
+    bool notify_events = true;                     // send events to Janus event handlers
     uint32_t tx_ring_slots = kDefaultTxRingSlots;  // sealed frames in flight, 1544 B each
     std::vector<room::RoomSettings> rooms;
-    // Options taken but not acted on, one "room-N.key = value: why" each;
+    // Options taken but not acted on, one "<category>.key = value: why" each;
     // the plugin logs them at load (never silently ignored).
     std::vector<std::string> warnings;
 };

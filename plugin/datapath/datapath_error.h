@@ -1,5 +1,5 @@
-// What the datapath's libbpf owners (KernelDatapath, Transmitter) throw when
-// the kernel refuses a program, map or attach: the caller logs it and keeps
+// What the datapath's libbpf owner (Transmitter) throws when
+// the kernel refuses the program or a map: the caller logs it and keeps
 // the legs on Janus's relay path.
 #pragma once
 

@@ -1,7 +1,6 @@
-// SRTP session keys for the kernel: the SRTP key derivation (RFC 3711 §4.3,
-// RFC 6188 for AES-256, RFC 7714 §11 for GCM) done once in user space, and
-// the precomputation the BPF program relies on (AES round keys, HMAC
-// ipad/opad states, GHASH table). No libbpf and no Janus types here.
+// SRTP profiles and master keys, and the SRTP key derivation (RFC 3711
+// §4.3, RFC 6188 for AES-256, RFC 7714 §11 for GCM) the sealer keys its
+// contexts with, once per leg. No libbpf and no Janus types here.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +20,7 @@ struct SrtpProfileInfo {
     bool gcm;
 };
 
-// Throws std::invalid_argument for a profile the kernel does not know.
+// Throws std::invalid_argument for a profile SwiftCall does not seal.
 SrtpProfileInfo srtp_profile_info(uint16_t profile);
 
 // Master key and salt as negotiated (e.g. split from DTLS-SRTP keying
@@ -35,11 +34,5 @@ struct SrtpMaster {
 // The SRTP PRF: AES-CM keystream keyed by the master key at
 // IV = (master_salt XOR label << 48) * 2^16 (key derivation rate 0).
 std::vector<uint8_t> srtp_kdf(const SrtpMaster& m, uint8_t label, size_t len);
-
-// Everything the program needs for one direction of one SRTP context.
-sc_srtp_key make_kernel_key(const SrtpMaster& m);
-
-// SHA-1 compression of one block from the given state (used for HMAC pads).
-void sha1_compress(uint32_t state[5], const uint8_t block[64]);
 
 }  // namespace swiftcall::datapath

@@ -5,8 +5,8 @@
 // payload is never copied.
 //
 // Pure: no libbpf, no Janus. Checksums: the IPv4 header checksum always; the
-// UDP checksum is 0 over IPv4 (allowed by RFC 768, as the ingress program's
-// clones send it, and skipping a pass over the payload per leg) and computed
+// UDP checksum is 0 over IPv4 (allowed by RFC 768; it skips a pass over the
+// payload per leg, and SRTP authenticates the payload anyway) and computed
 // over IPv6, where RFC 8200 §8.1 requires it.
 #pragma once
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <thread>
 
-#include "datapath/clone_builder.h"
+#include "datapath/leg_rewrite.h"
 
 namespace swiftcall::fanout {
 namespace {
@@ -99,7 +99,7 @@ void SealedLeg::record(uint32_t result, uint32_t frame_len) {
     if (result < SC_TX_RESULT_MAX) results_[result].fetch_add(1, std::memory_order_relaxed);
     if (result == SC_TX_SENT) {
         packets_.fetch_add(1, std::memory_order_relaxed);
-        // SRTP bytes, as the ingress program counts (the Sender Reports' octets).
+        // SRTP bytes (what the Sender Reports' octet count adds).
         bytes_.fetch_add(frame_len - datapath::udp_frame_headers(path_.family),
                          std::memory_order_relaxed);
     } else {

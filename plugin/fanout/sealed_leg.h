@@ -1,6 +1,6 @@
 // One subscriber leg served by the sealed transmitter: what the leg's frame
-// is made of (the same LegParams the ingress program's legs take), its SRTP
-// sender context keyed once, and its counters.
+// is made of (LegParams), its SRTP sender context keyed once, and its
+// counters.
 //
 // Two numberings. A delta leg (one SSRC in, one out) seals at out index =
 // in index + index_delta, and its NACK answers are rebuilt from the
@@ -13,7 +13,7 @@
 // publisher stream: the sealer is not thread-safe); the counters are atomics
 // the control thread reads. Invariant 2 (DESIGN §4): the leg seals at out
 // index = in index + index_delta, the plugin's one numbering of the leg, so
-// a NACK answer rebuilt by datapath::build_clone at that index is the same
+// a NACK answer rebuilt by datapath::protect_for_leg at that index is the same
 // datagram byte for byte.
 #pragma once
 
@@ -25,7 +25,7 @@
 #include <span>
 #include <vector>
 
-#include "datapath/kernel_datapath.h"
+#include "datapath/leg_params.h"
 #include "datapath/srtp_sealer.h"
 #include "datapath/udp_frame.h"
 #include "media/packet_history.h"
@@ -65,8 +65,8 @@ class SealedLeg {
     // A packet the leg took but could not send (full ring, failed run).
     void record_drop() { errors_.fetch_add(1, std::memory_order_relaxed); }
 
-    // Same meaning as the ingress program's per-leg stats: packets and bytes
-    // sent, errors, publisher index of the first and last packet taken.
+    // Packets and bytes sent, errors, publisher index of the first and last
+    // packet taken.
     datapath::LegCounters counters() const;
     uint64_t result_count(uint32_t result) const;
 

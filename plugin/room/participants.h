@@ -38,23 +38,24 @@ struct PublisherStream {
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
     std::vector<std::shared_ptr<SubscriberStream>> subscribers;
-    media::SrtpIndexTracker in_index;  // wire SRTP index, as the kernel counts it
-    // Set by the kernel mirror once this stream is in the kernel maps; read
-    // lock-free by the fan-out to query the kernel's forwarded window.
+    media::SrtpIndexTracker in_index;  // wire SRTP index: what sealed legs count from
+    // Set by the kernel mirror once the publisher's transport is read (its
+    // legs may then be sealed); read lock-free by the fan-out.
     std::atomic<uint32_t> kernel_publisher_id{0};
     std::atomic<uint32_t> kernel_ssrc{0};
-    // The Janus core renumbers incoming RTP before plugins see it; the
-    // kernel sees wire numbers. wire = plugin - shift. Written once known.
+    // The Janus core renumbers incoming RTP before plugins see it; sealed
+    // legs count wire numbers. wire = plugin - shift. Written once known.
     std::atomic<bool> wire_known{false};
     std::atomic<uint16_t> wire_seq_shift{0};
     std::atomic<uint32_t> wire_ts_shift{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
     // "moderate" mute: nothing of this stream reaches any subscriber, on
-    // the user path (Fanout drops it) or the kernel's (the mirror takes its
-    // legs back to user space). Read without the lock by the mirror.
+    // the user path or the sealed one (Fanout drops it before either, and
+    // the mirror takes its legs back to user space). Read without the lock
+    // by the mirror.
     std::atomic<bool> muted{false};
-    // Kernel-served video: the last packets in wire numbering (as the kernel
-    // decrypted them), to answer NACKs for what the kernel sent.
+    // Video with sealed legs: the last packets in wire numbering, to answer
+    // NACKs for what delta legs sealed (datapath::protect_for_leg).
     std::unique_ptr<media::PacketHistory> history;
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
@@ -113,29 +114,22 @@ struct Publisher {
     std::shared_ptr<const std::vector<std::shared_ptr<PublisherStream>>> streams_;
 };
 
-// How one subscriber stream relates to the kernel datapath. Guarded by the
-// owning SubscriberStream::lock.
-// Which publisher packets the kernel sent to one subscriber leg, so that
-// user space sends exactly the others (DESIGN §4.2: no gap, no duplicate).
-// The kernel records, per leg, the in-index of the first and last packet it
-// cloned; the stream's forwarded window says whether it served every leg
-// for a given index. A packet the user path handles has always been through
-// the TC program already (ingress runs before the socket queue).
+// How one subscriber stream relates to the sealed transmitter. Guarded by
+// the owning SubscriberStream::lock. The fan-out decides per packet whether
+// the leg is sealed or relayed by Janus, so nothing is sent twice or not at
+// all (DESIGN §4.2); what is kept here is the leg's numbering, for the
+// NACK answers and the hand-over back to Janus.
 struct KernelLegState {
     static constexpr uint64_t kNone = UINT64_MAX;
 
-    uint32_t leg_id = 0;   // 0 = no leg in the kernel maps
-    bool serving = false;  // the kernel clones packets for this leg
-    // While serving: in-index of the first packet cloned to the leg, learnt
-    // from the kernel's leg stats (kNone until there is one).
+    uint32_t leg_id = 0;   // 0 = no sealed leg
+    bool serving = false;  // the sealed transmitter serves this leg
+    // While serving: in-index of the first packet sealed for the leg (kNone
+    // until there is one); NACKs from there on get the sealed bytes.
     uint64_t first_index = kNone;
-    // The last serving period, closed: [prev_first, prev_last] (kNone: none).
-    // Keeps late packets of that period skipped after the leg left.
-    uint64_t prev_first = kNone;
-    uint64_t prev_last = kNone;
     std::string path_reason = "user path: leg not up yet";
-    // The last packet rewritten for this stream (kernel or user): the kernel
-    // continues with exactly these offsets.
+    // The last packet rewritten for this stream (sealed or relayed): a new
+    // sealed leg continues with exactly these offsets.
     bool synced = false;
     uint64_t last_in_index = 0;
     uint64_t last_out_index = 0;
@@ -150,19 +144,19 @@ struct KernelLegState {
     uint64_t sr_packets_pushed = 0;
     uint64_t sr_bytes_pushed = 0;
     uint64_t skipped_for_kernel = 0;
-    // NACKs for kernel-sent packets answered by the plugin, and asked for but
-    // not answerable (not sent by the kernel, out of history, over budget).
+    // NACKs for sealed packets answered by the plugin, and asked for but not
+    // answerable (before the sealed period, out of history, over budget).
     uint64_t nacks_answered = 0;
     uint64_t nacks_unanswered = 0;
     int64_t nack_budget_start_us = 0;
     uint32_t nack_budget_used = 0;
-    // The leg's kernel counters at the mirror's last look, and why the leg
-    // was taken off the kernel for good (clones failing and none going out:
-    // the egress interface is gone, say); cleared with the PeerConnection.
+    // The leg's counters at the mirror's last look, and why the leg was
+    // taken off the kernel for good (sends failing and none going out: the
+    // egress interface is gone, say); cleared with the PeerConnection.
     uint64_t checked_packets = 0;
     uint64_t checked_errors = 0;
     std::string failure;
-    // A leg just handed back from a kernel transmitter: the core's libsrtp
+    // A leg just handed back from the sealed transmitter: the core's libsrtp
     // stream must take the ROC of the leg's next index before the plugin
     // relays to it (janus::set_outbound_roc, after the mirror's locks are
     // released); until then the fan-out holds the leg's packets back,
@@ -171,16 +165,6 @@ struct KernelLegState {
     // configure {"datapath": "user"}: keep this leg in user space even when
     // it could be served by the kernel (operators, A/B checks, tests).
     bool user_forced = false;
-
-    // True when the kernel cloned in_index to this leg, given the stream's
-    // forwarded-window bit for it.
-    bool kernel_sent(uint64_t in_index, bool window_bit) const {
-        if (!window_bit) return false;
-        if (serving && first_index != kNone && in_index >= first_index) return true;
-        return prev_first != kNone && in_index >= prev_first && in_index <= prev_last;
-    }
-    // Whether the kernel might have: only then is the window worth reading.
-    bool may_cover(uint64_t in_index) const { return kernel_sent(in_index, true); }
 };
 
 struct SubscriberStream {

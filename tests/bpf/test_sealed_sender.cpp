@@ -1,7 +1,7 @@
 // The fan-out's sealed last step end to end on a real veth: SealedLeg seals
 // each leg, SealedSender batches them into the transmit ring and sends one
 // run per publisher packet. What leaves must be exactly what
-// datapath::build_clone (libsrtp2) rebuilds for a NACK of that packet
+// datapath::protect_for_leg (libsrtp2) rebuilds for a NACK of that packet
 // (invariant 2: a NACK answer is the same datagram), and libsrtp must
 // decrypt it at the far end.
 #include <arpa/inet.h>
@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "datapath/clone_builder.h"
+#include "datapath/leg_rewrite.h"
 #include "datapath/udp_frame.h"
 #include "fanout/sealed_sender.h"
 #include "rtp_builder.h"
@@ -84,7 +84,7 @@ TEST_CASE("sealed sender: one run per packet; every frame is the NACK rebuild's 
         sender.flush();
         for (size_t k = 0; k < legs.size(); ++k) {
             CAPTURE(seq, k);
-            const auto expected = datapath::build_clone(wire, seq, legs[k]->params());
+            const auto expected = datapath::protect_for_leg(wire, seq, legs[k]->params());
             REQUIRE(expected);
             std::vector<uint8_t> got(2048);
             const ssize_t n = recv(fds[k], got.data(), got.size(), 0);

@@ -5,13 +5,13 @@ drops every 15th UDP packet Janus sends to subscriber 0, on the client
 namespace's veth (loss_filter.bpf.c on TC ingress: this kernel has no netem,
 u32 or gact). aiortc NACKs the missing video packets; the Janus core cannot answer
 them (its buffer only holds what it sent itself), so SwiftCall must: it
-rebuilds the kernel's clone from its history and sends it on the leg's pair.
+rebuilds the sealed packet from its history and sends it on the leg's pair.
 
 Asserted for subscriber 0, over the lossy period: the plugin answered NACKs;
 video sequence numbers that were dropped came back (late, out of order) so
 that at most a couple at the very end are missing; every packet that arrived
 decrypted (an answer that was not byte-identical would still decrypt, so the
-bytes are pinned by the bpf clone-builder tests); video keeps decoding.
+bytes are pinned by the sealed-sender bpf test); video keeps decoding.
 Subscriber 1, without loss, is unaffected.
 
   tests/harness/with-janus.sh --mode compat --datapath kernel -- /usr/bin/python3 test_kernel_nack.py

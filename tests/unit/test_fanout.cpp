@@ -210,7 +210,7 @@ void forward_sealed(core::Fanout& fanout, Setup& setup, uint16_t first, uint16_t
 TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the rest relayed") {
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, nullptr, &sealed);
+    core::Fanout fanout(sink, &sealed);
     Setup setup(3);
     setup.stream->wire_seq_shift = 100;  // the core renumbered: wire = seen - 100
     setup.subs[0]->sealed = fake_leg(0x10);
@@ -242,7 +242,7 @@ TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the re
 TEST_CASE("sealed legs: a packet the leg declines is relayed instead; paused legs get nothing") {
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, nullptr, &sealed);
+    core::Fanout fanout(sink, &sealed);
     Setup setup(2);
     setup.subs[0]->sealed = fake_leg(0x10);
     setup.subs[1]->sealed = fake_leg(0x20);
@@ -264,7 +264,7 @@ TEST_CASE("sealed legs: a simulcast leg gets its own rewrite, the bytes a relaye
     // across a substream switch.
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, nullptr, &sealed);
+    core::Fanout fanout(sink, &sealed);
     Setup setup(2);
     setup.stream->simulcast = true;
     setup.stream->ssrcs = {0xA, 0xB, 0xC};

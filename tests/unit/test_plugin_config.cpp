@@ -17,9 +17,8 @@ TEST_CASE("the sample's options parse into rooms and general settings") {
     CHECK(config.videoroom_compat);
     CHECK(config.datapath == DatapathMode::user);
     CHECK(config.admin_key == "k");
-    CHECK(config.keystream_legs == 512);  // the defaults
-    CHECK(config.transmitter == TransmitterKind::sealed);
-    CHECK(config.tx_ring_slots == 4096);
+    CHECK(config.tx_ring_slots == 4096);  // the default
+    CHECK(config.warnings.empty());
     REQUIRE(config.rooms.size() == 1);
     CHECK(config.rooms[0].id == 1234);
     CHECK(config.rooms[0].max_publishers == 6);
@@ -41,19 +40,12 @@ TEST_CASE("invalid values are rejected with the option's name") {
     CHECK_THAT(message_of({{"general", {{"videoroom_compat", "maybe"}}}}),
                Catch::Contains("general.videoroom_compat"));
     CHECK_THAT(message_of({{"general", {{"typo", "1"}}}}), Catch::Contains("general.typo"));
-    CHECK_THAT(message_of({{"general", {{"keystream_legs", "5000"}}}}),
-               Catch::Contains("general.keystream_legs"));
-    CHECK_THAT(message_of({{"general", {{"keystream_legs", "-1"}}}}),
-               Catch::Contains("general.keystream_legs"));
-    CHECK(parse_plugin_config({{"general", {{"keystream_legs", "0"}}}}).keystream_legs == 0);
     CHECK_THAT(message_of({{"general", {{"transmitter", "xdp"}}}}),
                Catch::Contains("general.transmitter"));
     CHECK_THAT(message_of({{"general", {{"tx_ring_slots", "0"}}}}),
                Catch::Contains("general.tx_ring_slots"));
     CHECK_THAT(message_of({{"general", {{"tx_ring_slots", "65537"}}}}),
                Catch::Contains("general.tx_ring_slots"));
-    CHECK(parse_plugin_config({{"general", {{"transmitter", "ingress"}}}}).transmitter ==
-          TransmitterKind::ingress);
     CHECK(parse_plugin_config({{"general", {{"tx_ring_slots", "65536"}}}}).tx_ring_slots == 65536);
     CHECK_THAT(message_of({{"room-12", {{"publishers", "many"}}}}),
                Catch::Contains("room-12.publishers"));
@@ -61,6 +53,19 @@ TEST_CASE("invalid values are rejected with the option's name") {
     CHECK_THAT(message_of({{"room-abc", {}}}), Catch::Contains("room-abc"));
     CHECK_THAT(message_of({{"room-0", {}}}), Catch::Contains("room-0"));
     CHECK_THAT(message_of({{"rooms", {}}}), Catch::Contains("rooms"));
+}
+
+TEST_CASE("options of the removed ingress transmitter load with a warning that says so") {
+    // An operator's older jcfg still loads: sealed serves the kernel legs,
+    // and the log names each option that no longer applies.
+    auto config =
+        parse_plugin_config({{"general", {{"transmitter", "ingress"}, {"keystream_legs", "512"}}}});
+    REQUIRE(config.warnings.size() == 2);
+    CHECK_THAT(config.warnings[0],
+               Catch::Contains("general.keystream_legs") && Catch::Contains("not supported"));
+    CHECK_THAT(config.warnings[1],
+               Catch::Contains("general.transmitter") && Catch::Contains("sealed"));
+    CHECK(parse_plugin_config({{"general", {{"transmitter", "sealed"}}}}).warnings.empty());
 }
 
 TEST_CASE("defaults match the stock VideoRoom") {

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 
-MODES = ["stock-videoroom", "swiftcall-user", "swiftcall-kernel", "swiftcall-ingress"]
+MODES = ["stock-videoroom", "swiftcall-user", "swiftcall-kernel"]
 COLUMNS = [
     ("n", "N"), ("delivered_ratio", "delivered"), ("copies_ratio", "extra copies"), ("seq_gaps", "seq gaps"), ("seq_dups", "dups"), ("seq_reuse", "seq reuse"),
     ("lat_p50_us", "p50 µs"), ("lat_p99_us", "p99 µs"),
@@ -144,7 +144,7 @@ def plot(steps, outdir):
     import matplotlib.pyplot as plt
 
     styles = {"stock-videoroom": ("tab:gray", "o"), "swiftcall-user": ("tab:blue", "s"),
-              "swiftcall-kernel": ("tab:orange", "^"), "swiftcall-ingress": ("tab:red", "v")}
+              "swiftcall-kernel": ("tab:orange", "^")}
     good = [s for s in steps if "delivered_ratio" in s]
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))

@@ -4,7 +4,7 @@
 # subscribers, N swept upwards until loss > 1 % or the machine saturates.
 #
 #   tests/bench/fanout/run.sh [--smoke] [--steps 10,50,100,200,400,600,800]
-#                             [--modes stock,user,kernel,ingress] [--window SEC]
+#                             [--modes stock,user,kernel] [--window SEC]
 #                             [--out DIR] [--build-dir DIR] [--committed]
 #                             [--kernel-event-loops N] [--simulcast]
 #                             [--perf SEC [--perf-delay SEC]]
@@ -39,7 +39,7 @@ simulcast=
 perf_secs=
 perf_delay=8
 steps=10,50,100,200,400,600,800
-modes=stock,user,kernel,ingress
+modes=stock,user,kernel
 window=10
 warmup=3
 out=
@@ -183,13 +183,12 @@ set_datapath() {
 }
 
 run_mode() {
-    local mode=$1 idx=$2 label env_mode dp="" tx=""
+    local mode=$1 idx=$2 label env_mode dp="" sealed=0
     case $mode in
         stock) label=stock-videoroom; env_mode=stock ;;
         user) label=swiftcall-user; env_mode=swiftcall; dp=user ;;
-        kernel) label=swiftcall-kernel; env_mode=swiftcall; dp=kernel; tx=sealed ;;
-        ingress) label=swiftcall-ingress; env_mode=swiftcall; dp=kernel; tx=ingress ;;
-        *) die "unknown mode $mode (stock|user|kernel|ingress)" ;;
+        kernel) label=swiftcall-kernel; env_mode=swiftcall; dp=kernel; sealed=1 ;;
+        *) die "unknown mode $mode (stock|user|kernel)" ;;
     esac
     local id=$((id_base + idx)) state=$out/.state-$((id_base + idx))
     local loops=$cores
@@ -198,7 +197,6 @@ run_mode() {
         --build-dir "$build_dir")
     local native_dp=0
     if [ -n "$dp" ] && grep -q -- '--datapath' "$envsh"; then opts+=(--datapath "$dp"); native_dp=1; fi
-    [ -n "$tx" ] && opts+=(--transmitter "$tx")
     say "[$label] starting Janus (event_loops=$loops) in namespace $prefix${id}j"
     cur_id=$id
     local envout
@@ -220,7 +218,7 @@ run_mode() {
     local extra=()
     [ $smoke = 1 ] && extra+=(-min-delivered 0.95)
     # The sealed transmitter's program runs in Janus's syscalls (BPF_PROG_RUN).
-    [ "$tx" = sealed ] && extra+=(-bpf-in-janus)
+    [ $sealed = 1 ] && extra+=(-bpf-in-janus)
     [ -n "$simulcast" ] && extra+=(-simulcast "$media")
     ip netns exec "$SC_NS_CLIENT" "$client" -url "$SC_JANUS_URL" -plugin "$SC_PACKAGE" \
         -ip "$SC_CLIENT_IP" -media "$media" -janus-pid "$SC_JANUS_PID" -label "$label" \

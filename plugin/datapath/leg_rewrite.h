@@ -1,17 +1,19 @@
-// The clone a leg receives from the TC program, rebuilt in user space.
+// A publisher packet as one subscriber leg gets it: relabelled for the leg
+// (rewrite_for_leg, label_for_leg), and SRTP-protected with libsrtp2
+// (protect_for_leg).
 //
-// Why: a subscriber NACKs a packet the kernel forwarded. Without an RTX
-// stream (RFC 4588) the answer is the packet again under its own sequence
-// number, so under the same SRTP index, and then it must be the kernel's
-// packet byte for byte: AES-CM would reuse its keystream over other bytes,
-// and AES-GCM would reuse a nonce with another AAD/payload, which gives the
-// GHASH key away (RFC 7714, security considerations).
+// Why libsrtp here: a subscriber NACKs a packet the sealed transmitter sent.
+// Without an RTX stream (RFC 4588) the answer is the packet again under its
+// own sequence number, so under the same SRTP index, and then it must be the
+// sealed packet byte for byte: AES-CM would reuse its keystream over other
+// bytes, and AES-GCM would reuse a nonce with another AAD/payload, which
+// gives the GHASH key away (RFC 7714, security considerations). SealedLeg
+// seals with the same rewrite (rewrite_in_place) and the tests compare its
+// output with protect_for_leg for every profile (tests/bpf/
+// test_sealed_sender.cpp), so libsrtp is the oracle for both.
 //
-// So these functions follow bpf/sc_leg.bpf.h (sc_forward_leg) and the parse
-// in bpf/sc_rtp.bpf.h, and decline what the program declines (one size
-// caveat, below). Transport fields of the leg (ifindex, MACs, tuple, TTL,
-// enabled) play no part: they do not change the SRTP bytes. The tests compare
-// every output with the kernel's clone (tests/bpf/test_clone_builder.cpp).
+// Transport fields of the leg (ifindex, MACs, tuple, TTL) play no part: they
+// do not change the SRTP bytes.
 //
 // Thread-safe: no state is shared between calls. libsrtp2 must have been
 // initialised by the process (Janus calls srtp_init at start-up); this file
@@ -24,21 +26,19 @@
 #include <span>
 #include <vector>
 
-#include "datapath/kernel_datapath.h"
+#include "datapath/leg_params.h"
 
 namespace swiftcall::datapath {
 
-// The plaintext RTP packet the program encrypts for `leg`: PT (if the leg
+// The plaintext RTP packet a leg seals: PT (if the leg
 // rewrites it, marker kept), sequence number = low 16 bits of the out index
 // (in_index + leg.index_delta mod 2^48), timestamp + leg.ts_delta, SSRC =
 // leg.ssrc, RFC 8285 extension ids through leg.ext_map (unmapped elements
 // zeroed to padding, lengths kept). CSRCs, padding and payload are copied.
-// nullopt for a packet the program would not clone (not RTP version 2, an
+// nullopt for a packet a sealed leg leaves to Janus (not RTP version 2, an
 // RTCP payload type, CSRC/extension/padding past the end, a padding count of
 // 0, an extension block over SC_MAX_EXT_BYTES, more than SC_MAX_SRTP - 4
-// bytes). The inbound profile is not known here, so a packet the program
-// declined only because a longer inbound tag took it past SC_MAX_SRTP is
-// still built; the kernel never sent it, so no NACK asks for it.
+// bytes, so that the sealed packet with a 16-byte tag fits SC_MAX_SRTP + 12).
 std::optional<std::vector<uint8_t>> rewrite_for_leg(std::span<const uint8_t> plaintext_rtp,
                                                     uint64_t in_index, const LegParams& leg);
 
@@ -53,10 +53,10 @@ bool rewrite_in_place(std::span<uint8_t> rtp, uint64_t in_index, const LegParams
 bool label_for_leg(std::span<uint8_t> rtp, const LegParams& leg);
 
 // rewrite_for_leg, then SRTP-protected with leg.out at the out index (libsrtp2;
-// every SC_PROFILE_* the program implements): header, encrypted payload, tag.
-// nullopt if rewrite_for_leg declines, for a profile or key the program
-// could not use, or if libsrtp fails (e.g. not initialised).
-std::optional<std::vector<uint8_t>> build_clone(std::span<const uint8_t> plaintext_rtp,
-                                                uint64_t in_index, const LegParams& leg);
+// every SC_PROFILE_*): header, encrypted payload, tag. nullopt if
+// rewrite_for_leg declines, for a profile or key the sealer could not use,
+// or if libsrtp fails (e.g. not initialised).
+std::optional<std::vector<uint8_t>> protect_for_leg(std::span<const uint8_t> plaintext_rtp,
+                                                    uint64_t in_index, const LegParams& leg);
 
 }  // namespace swiftcall::datapath

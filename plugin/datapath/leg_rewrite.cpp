@@ -1,6 +1,7 @@
-// See clone_builder.h. Each check below is one the program makes (named in
-// its comment); a difference between the two is a bug in one of them.
-#include "datapath/clone_builder.h"
+// See leg_rewrite.h. The checks and the extension walk are the first
+// (ingress) design's BPF parse, kept so that a leg declines exactly what
+// it declined: the e2e and bpf tests were written against it.
+#include "datapath/leg_rewrite.h"
 
 #include <srtp2/srtp.h>
 
@@ -12,10 +13,9 @@ namespace swiftcall::datapath {
 namespace {
 
 constexpr uint64_t kIndexMask = 0xffffffffffffULL;  // SRTP indices are 48 bits (RFC 3711 §3.3.1)
-// The program takes SRTP datagrams up to SC_MAX_SRTP bytes; with the shortest
-// inbound tag (4 bytes, AES_CM_128_HMAC_SHA1_32) no longer plaintext can have
-// reached a leg. Its clone is then at most 1396 + 16 bytes, so the program's
-// own bound on the clone (SC_MAX_SRTP + 16) never declines one.
+// Plaintext up to SC_MAX_SRTP - 4 bytes: sealed with the longest tag (16,
+// GCM) it is at most 1412 bytes, which fits every slot (SC_TX_SLOT_DATA
+// with IPv6 headers) and a 1500-byte MTU.
 constexpr size_t kMaxPlainRtp = SC_MAX_SRTP - 4;
 
 uint16_t load16(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }
@@ -44,12 +44,11 @@ struct RtpLayout {
     uint16_t ext_profile = 0;
 };
 
-// The checks of swiftcall_ingress, sc_parse_rtp and sc_verify_and_decrypt
-// that depend on the plaintext; nullopt wherever one of them declines.
+// What a leg takes; nullopt for what it leaves to Janus's relay.
 std::optional<RtpLayout> accepted_layout(std::span<const uint8_t> p) {
     if (p.size() < 12 || p.size() > kMaxPlainRtp) return std::nullopt;
-    // RFC 7983 demux: version 2 only; RTCP (second byte 192..223, RFC 5761
-    // §4) goes up to Janus uncloned.
+    // RFC 7983 demux: version 2 only; never RTCP (second byte 192..223,
+    // RFC 5761 §4).
     if (p[0] < 128 || p[0] >= 192 || (p[1] >= 192 && p[1] <= 223)) return std::nullopt;
     RtpLayout l;
     size_t hdr = 12 + size_t(p[0] & 15) * 4;
@@ -60,8 +59,8 @@ std::optional<RtpLayout> accepted_layout(std::span<const uint8_t> p) {
         l.ext_len = size_t(load16(&p[hdr + 2])) * 4;
         l.ext_off = hdr + 4;
         hdr += 4 + l.ext_len;
-        // The program rewrites ids in a loop bounded by SC_MAX_EXT_BYTES (a
-        // verifier limit) and declines longer blocks rather than skip ids.
+        // Longer blocks are declined rather than relabelled in part (the
+        // bound was the BPF verifier's; WebRTC's blocks are far shorter).
         if (hdr > p.size() || l.ext_len > SC_MAX_EXT_BYTES) return std::nullopt;
     }
     // The padding count (RFC 3550 §5.1) must lie inside the payload.
@@ -72,7 +71,7 @@ std::optional<RtpLayout> accepted_layout(std::span<const uint8_t> p) {
     return l;
 }
 
-// RFC 8285 §4.2 one-byte elements, walked as sc_ext_byte_cb walks them: id 0
+// RFC 8285 §4.2 one-byte elements: id 0
 // is one padding byte, id 15 ends the walk with the rest untouched; an id
 // mapped to 0, or to 15 and up (no such one-byte id), is zeroed with its data.
 void rewrite_one_byte_ids(std::span<uint8_t> ext, const std::array<uint8_t, SC_EXT_IDS>& map) {
@@ -94,8 +93,8 @@ void rewrite_one_byte_ids(std::span<uint8_t> ext, const std::array<uint8_t, SC_E
     }
 }
 
-// RFC 8285 §4.3 two-byte elements: id 0 is one padding byte; the program maps
-// ids below SC_EXT_IDS and zeroes every other element, length octet included.
+// RFC 8285 §4.3 two-byte elements: id 0 is one padding byte; ids below
+// SC_EXT_IDS are mapped, every other element is zeroed, length octet included.
 void rewrite_two_byte_ids(std::span<uint8_t> ext, const std::array<uint8_t, SC_EXT_IDS>& map) {
     size_t i = 0;
     while (i < ext.size()) {
@@ -166,7 +165,7 @@ bool label_for_leg(std::span<uint8_t> rtp, const LegParams& leg) {
     if (!layout) return false;
     if (leg.payload_type) rtp[1] = uint8_t((rtp[1] & 0x80) | (*leg.payload_type & 0x7f));
     store32(&rtp[8], leg.ssrc);
-    // sc_rewrite_ext leaves blocks of any other profile as they are.
+    // Blocks of any other profile stay as they are.
     const auto ext = rtp.subspan(layout->ext_off, layout->ext_len);
     if (layout->ext_profile == 0xBEDE)
         rewrite_one_byte_ids(ext, leg.ext_map);
@@ -189,8 +188,8 @@ std::optional<std::vector<uint8_t>> rewrite_for_leg(std::span<const uint8_t> pla
     return out;
 }
 
-std::optional<std::vector<uint8_t>> build_clone(std::span<const uint8_t> plaintext_rtp,
-                                                uint64_t in_index, const LegParams& leg) {
+std::optional<std::vector<uint8_t>> protect_for_leg(std::span<const uint8_t> plaintext_rtp,
+                                                    uint64_t in_index, const LegParams& leg) {
     auto rtp = rewrite_for_leg(plaintext_rtp, in_index, leg);
     if (!rtp) return std::nullopt;
     // A session per call: NACKs are rare next to the packet rate and a session
