@@ -161,6 +161,12 @@ std::shared_ptr<Session> Plugin::find_session(janus_plugin_session* handle) {
     return it == sessions_.end() ? nullptr : it->second;
 }
 
+bool Plugin::feed_started(const room::Publisher& publisher) {
+    if (!publisher.published()) return false;
+    auto session = find_session(static_cast<janus_plugin_session*>(publisher.session));
+    return session && session->media_up;
+}
+
 void Plugin::create_session(janus_plugin_session* handle, int* error) {
     if (!initialized_) {
         *error = -1;

@@ -56,6 +56,10 @@ class Plugin {
 
     Plugin();
     std::shared_ptr<Session> find_session(janus_plugin_session* handle);
+    // A feed subscribers can take: published and its PeerConnection up
+    // (stock's session->started, set in setup_media): before that stock
+    // answers 428 to a subscription and lists it as no publisher.
+    bool feed_started(const room::Publisher& publisher);
     void worker_loop();
     void check_subscriber_pairs();
     void handle_async(Message& message);

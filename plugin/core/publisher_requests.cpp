@@ -106,8 +106,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     Json attendees = Json::array();
     for (const auto& p : room->publishers()) {
         if (p == publisher) continue;
-        auto s = find_session(static_cast<janus_plugin_session*>(p->session));
-        if (p->published() && s && s->media_up) {
+        if (feed_started(*p)) {
             others.append(publisher_json(*p));
         } else if (settings.notify_joining) {
             Json attendee = Json::object();

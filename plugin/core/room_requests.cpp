@@ -355,10 +355,11 @@ Json Plugin::room_list_participants(const json_t* body) {
         Json item = Json::object();
         item.set("id", p->id);
         if (!p->display.empty()) item.set("display", p->display);
-        item.set_bool("publisher", p->published());
+        const bool started = feed_started(*p);
+        item.set_bool("publisher", started);
         // Stock lists talking for publishers; without audiolevel_event
         // (not supported yet) it is never computed there either.
-        if (p->published()) item.set_bool("talking", false);
+        if (started) item.set_bool("talking", false);
         list.append(item);
     }
     Json response = Json::object();

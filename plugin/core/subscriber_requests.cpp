@@ -210,7 +210,7 @@ Plugin::Reply Plugin::join_subscriber(Session& session, const json_t* body) {
         links;
     for (const auto& req : requests) {
         auto publisher = room->publisher(req.feed);
-        if (!publisher || !publisher->published())
+        if (!publisher || !feed_started(*publisher))
             throw ApiError(ErrorCode::no_such_feed,
                            "No such feed (" + std::to_string(req.feed) + ")");
         std::vector<std::shared_ptr<room::PublisherStream>> sources;
@@ -452,7 +452,7 @@ Plugin::Reply Plugin::switch_subscriber(Session& session, const json_t* body) {
         if (!req.mid || !req.sub_mid)
             throw ApiError(ErrorCode::missing_element, "Missing mandatory element (mid/sub_mid)");
         auto publisher = room->publisher(req.feed);
-        if (!publisher || !publisher->published())
+        if (!publisher || !feed_started(*publisher))
             throw ApiError(ErrorCode::no_such_feed,
                            "No such feed (" + std::to_string(req.feed) + ")");
         auto source = publisher->stream_by_mid(*req.mid);
@@ -551,7 +551,7 @@ Plugin::Reply Plugin::update_subscriber(Session& session, const json_t* body,
     std::vector<const StreamRequest*> options;
     for (const auto& req : add) {
         auto publisher = room->publisher(req.feed);
-        if (!publisher || !publisher->published())
+        if (!publisher || !feed_started(*publisher))
             throw ApiError(ErrorCode::no_such_feed,
                            "No such feed (" + std::to_string(req.feed) + ")");
         if (req.mid) {

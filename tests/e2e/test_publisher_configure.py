@@ -2,7 +2,9 @@
 display change is announced to the other participants
 ({"videoroom": "event", "id", "display"}); a publish-time audiocodec /
 videocodec must be one the room allows (430 "Video codec unavailable in
-this room"), compared case-insensitively, and is then the codec used. In a
+this room"), compared case-insensitively, and is then the codec used. A
+publisher whose PeerConnection is not up yet is no feed (428 to a
+subscriber, "publisher": false in listparticipants). In a
 notify_joining room a join is announced ("joining") and the joined answer
 lists the participants who do not publish ("attendees"). A subscriber's
 stream list carries each feed's current display name ("feed_display"). Every
@@ -64,6 +66,21 @@ async def main():
         video = answer["sdp"].split("m=video", 1)[1].split("m=", 1)[0]
         check("H264/90000" in video and "VP8/90000" not in video,
               f"the answer's video should be H.264 only:\n{video}")
+
+        # h264 published with an offer whose answer it never applied: no
+        # PeerConnection, so not a feed yet (stock: "No such feed", 428, and
+        # "publisher": false in listparticipants, until its media is up).
+        s = await Session().create()
+        h = await s.attach()
+        d, offer = await h.request({"request": "join", "ptype": "subscriber", "room": ROOM,
+                                    "streams": [{"feed": h264.id}]})
+        check(d.get("error_code") == 428 and offer is None,
+              f"subscribing to a publisher whose PeerConnection is not up: {d}")
+        d, _ = await h.request({"request": "listparticipants", "room": ROOM})
+        entry = [p for p in d.get("participants", []) if p.get("id") == h264.id]
+        check(len(entry) == 1 and entry[0].get("publisher") is False and "talking" not in entry[0],
+              f"listparticipants entry of a publisher whose PeerConnection is not up: {entry}")
+        await s.destroy()
 
         # A subscriber's stream list names each feed's publisher
         # ("feed_display"), as it is now: after a rename, the new name.
