@@ -24,7 +24,6 @@
 
 #include "api/json.h"
 #include "core/capabilities.h"
-#include "core/fanout.h"
 #include "core/next_hop.h"
 #include "core/plugin_config.h"
 #include "fanout/sealed_sender.h"
@@ -46,7 +45,7 @@ class KernelMirror {
     bool available() const { return sealed_ != nullptr; }
     // The sealed transmitter, for the fan-out's last step (nullptr when it
     // is not loaded).
-    core::SealedLegSender* sealed_sender() { return sealed_.get(); }
+    fanout::SealedLegSender* sealed_sender() { return sealed_.get(); }
 
     // At plugin destroy: turns every later call into a no-op. The object
     // (and the transmitter's fds) must stay alive: Janus may still be inside

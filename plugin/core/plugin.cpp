@@ -102,7 +102,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
         notify_event_handlers(static_cast<janus_plugin_session*>(change.session), info);
     });
     // Kernel legs: sealed by the fan-out and sent by the transmit program.
-    fanout_ = std::make_unique<Fanout>(*sink_, mirror_->sealed_sender());
+    fanout_ = std::make_unique<fanout::Fanout>(*sink_, mirror_->sealed_sender());
     nacks_ = std::make_unique<NackResponder>(*mirror_);
     mirror_->on_pair_moved([this] {
         pair_moved_ = true;
@@ -615,7 +615,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     json_error_t error;
     if (json_t* parsed = json_loads(transport.c_str(), 0, &error))
         info.set("transport", api::Json::adopt(parsed));
-    const FanoutCounters& c = fanout_->counters();
+    const fanout::FanoutCounters& c = fanout_->counters();
     api::Json drops = api::Json::object();
     drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
     drops.set("unknown_substream", c.unknown_substream.load());

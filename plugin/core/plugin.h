@@ -15,12 +15,12 @@
 
 #include "api/json.h"
 #include "core/capabilities.h"
-#include "core/fanout.h"
 #include "core/kernel_mirror.h"
 #include "core/nack_responder.h"
 #include "core/plugin_config.h"
 #include "core/room_config_store.h"
 #include "core/session.h"
+#include "fanout/fanout.h"
 #include "room/room_registry.h"
 
 namespace swiftcall::core {
@@ -126,7 +126,7 @@ class Plugin {
     std::unique_ptr<RoomConfigStore> room_store_;  // permanent rooms
     std::unique_ptr<JanusMediaSink> sink_;
     std::unique_ptr<KernelMirror> mirror_;
-    std::unique_ptr<Fanout> fanout_;
+    std::unique_ptr<fanout::Fanout> fanout_;
     std::unique_ptr<NackResponder> nacks_;
 
     std::mutex sessions_lock_;

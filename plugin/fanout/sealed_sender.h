@@ -13,13 +13,13 @@
 #include <memory>
 
 #include "api/json.h"
-#include "core/sealed_leg_sender.h"
 #include "datapath/transmitter.h"
 #include "fanout/sealed_leg.h"
+#include "fanout/sealed_leg_sender.h"
 
 namespace swiftcall::fanout {
 
-class SealedSender : public core::SealedLegSender {
+class SealedSender : public SealedLegSender {
   public:
     explicit SealedSender(std::unique_ptr<datapath::Transmitter> transmitter);
 

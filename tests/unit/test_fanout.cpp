@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "core/fanout.h"
+#include "fanout/fanout.h"
 #include "media/rtp_packet.h"
 #include "rtp_builder.h"
 
@@ -76,7 +76,7 @@ std::vector<uint8_t> vp8_packet(uint16_t seq, uint32_t ssrc, bool key,
 
 TEST_CASE("every subscriber gets each packet exactly once") {
     RecordingSink sink;
-    core::Fanout fanout(sink);
+    fanout::Fanout fanout(sink);
     Setup setup(3);
     for (uint16_t seq = 1; seq <= 5; seq++)
         fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 1), nullptr,
@@ -94,12 +94,12 @@ TEST_CASE("every subscriber gets each packet exactly once") {
 
 TEST_CASE("malformed and oversized packets are counted drops, never forwarded") {
     RecordingSink sink;
-    core::Fanout fanout(sink);
+    fanout::Fanout fanout(sink);
     Setup setup(2);
     std::vector<uint8_t> garbage{0x12, 0x34, 0x56};
     fanout.forward(setup.publisher, *setup.stream, garbage, nullptr, 0);
     auto big = vp8_packet(1, 9, true);
-    big.resize(core::Fanout::kMaxPacket + 1, 0);
+    big.resize(fanout::Fanout::kMaxPacket + 1, 0);
     fanout.forward(setup.publisher, *setup.stream, big, nullptr, 0);
     CHECK(sink.sent.empty());
     CHECK(fanout.counters().malformed == 1);
@@ -108,7 +108,7 @@ TEST_CASE("malformed and oversized packets are counted drops, never forwarded") 
 
 TEST_CASE("paused, inactive and send=false subscribers get nothing") {
     RecordingSink sink;
-    core::Fanout fanout(sink);
+    fanout::Fanout fanout(sink);
     Setup setup(4);
     setup.subs[0]->paused = true;
     setup.subs[1]->active = false;
@@ -120,7 +120,7 @@ TEST_CASE("paused, inactive and send=false subscribers get nothing") {
 
 TEST_CASE("simulcast: substream learned from rid, lower one dropped, keyframe asked once") {
     RecordingSink sink;
-    core::Fanout fanout(sink);
+    fanout::Fanout fanout(sink);
     Setup setup(1);
     setup.stream->simulcast = true;
     setup.stream->rid_extension_id = 10;
@@ -156,7 +156,7 @@ TEST_CASE("simulcast: substream learned from rid, lower one dropped, keyframe as
 namespace {
 
 // The sealed transmitter as the fan-out sees it: records each batch.
-class RecordingSealedSender : public core::SealedLegSender {
+class RecordingSealedSender : public fanout::SealedLegSender {
   public:
     struct Add {
         const fanout::SealedLeg* leg;
@@ -197,7 +197,7 @@ std::shared_ptr<fanout::SealedLeg> fake_leg(uintptr_t tag) {
 
 // The publisher stream as the mirror leaves it for kernel legs: numbering
 // known, an id; packets seq in [first, last) forwarded.
-void forward_sealed(core::Fanout& fanout, Setup& setup, uint16_t first, uint16_t last) {
+void forward_sealed(fanout::Fanout& fanout, Setup& setup, uint16_t first, uint16_t last) {
     setup.stream->wire_known = true;
     setup.stream->kernel_publisher_id = 7;
     for (uint16_t seq = first; seq < last; seq++)
@@ -210,7 +210,7 @@ void forward_sealed(core::Fanout& fanout, Setup& setup, uint16_t first, uint16_t
 TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the rest relayed") {
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, &sealed);
+    fanout::Fanout fanout(sink, &sealed);
     Setup setup(3);
     setup.stream->wire_seq_shift = 100;  // the core renumbered: wire = seen - 100
     setup.subs[0]->sealed = fake_leg(0x10);
@@ -242,7 +242,7 @@ TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the re
 TEST_CASE("sealed legs: a packet the leg declines is relayed instead; paused legs get nothing") {
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, &sealed);
+    fanout::Fanout fanout(sink, &sealed);
     Setup setup(2);
     setup.subs[0]->sealed = fake_leg(0x10);
     setup.subs[1]->sealed = fake_leg(0x20);
@@ -264,7 +264,7 @@ TEST_CASE("sealed legs: a simulcast leg gets its own rewrite, the bytes a relaye
     // across a substream switch.
     RecordingSink sink;
     RecordingSealedSender sealed;
-    core::Fanout fanout(sink, &sealed);
+    fanout::Fanout fanout(sink, &sealed);
     Setup setup(2);
     setup.stream->simulcast = true;
     setup.stream->ssrcs = {0xA, 0xB, 0xC};

@@ -24,7 +24,7 @@ PLUGIN_CAUSES = [
     ("plugin: sealer (SRTP seal of each leg)", r"SrtpSealer::seal|SealedLeg::fill"),
     ("plugin: transmitter (BPF_PROG_RUN: clone, veth xmit, delivery softirq)",
      r"Transmitter::transmit"),
-    ("plugin: fan-out decision, rewrite, batch", r"swiftcall::core::Fanout::forward|SealedSender::"),
+    ("plugin: fan-out decision, rewrite, batch", r"swiftcall::(core|fanout)::Fanout::forward|SealedSender::"),
     ("plugin: other (NACK, SR, mirror, requests)", r"swiftcall::"),
 ]
 # Otherwise: the library of the leaf-most frame that is not the kernel or

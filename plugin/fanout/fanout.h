@@ -8,10 +8,10 @@
 #include <span>
 
 #include "core/media_sink.h"
-#include "core/sealed_leg_sender.h"
+#include "fanout/sealed_leg_sender.h"
 #include "room/participants.h"
 
-namespace swiftcall::core {
+namespace swiftcall::fanout {
 
 struct FanoutCounters {
     std::atomic<uint64_t> malformed{0};
@@ -33,7 +33,7 @@ class Fanout {
 
     // sealed: the sealed transmitter (legs with a SealedLeg are sealed and
     // sent by it); nullptr when it is not loaded: every leg is relayed.
-    explicit Fanout(MediaSink& sink, SealedLegSender* sealed = nullptr)
+    explicit Fanout(core::MediaSink& sink, SealedLegSender* sealed = nullptr)
         : sink_(sink), sealed_(sealed) {}
 
     void forward(const room::Publisher& publisher, room::PublisherStream& stream,
@@ -50,9 +50,9 @@ class Fanout {
     int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet, uint32_t ssrc,
                      size_t ext_offset_hint);
 
-    MediaSink& sink_;
+    core::MediaSink& sink_;
     SealedLegSender* sealed_;
     FanoutCounters counters_;
 };
 
-}  // namespace swiftcall::core
+}  // namespace swiftcall::fanout

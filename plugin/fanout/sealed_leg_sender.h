@@ -1,7 +1,7 @@
-// Where the fan-out hands a kernel-served leg's packet when the transmitter
-// is "sealed" (DESIGN §1): the same decision and header rewrite as the relay
-// path, only the last step differs. fanout::SealedSender implements it with
-// the sealer and the transmit program; tests implement it with a recorder.
+// Where the fan-out hands a kernel-served leg's packet (DESIGN §1): the same
+// decision and header rewrite as the relay path, only the last step
+// differs. SealedSender implements it with the sealer and the transmit
+// program; tests implement it with a recorder.
 #pragma once
 
 #include <cstddef>
@@ -10,10 +10,8 @@
 #include <span>
 
 namespace swiftcall::fanout {
-class SealedLeg;
-}
 
-namespace swiftcall::core {
+class SealedLeg;
 
 class SealedLegSender {
   public:
@@ -27,15 +25,15 @@ class SealedLegSender {
     // a NACK repairs it). false: the leg cannot carry this packet (its
     // rewrite declines it); relay it, which is safe because a NACK for it
     // is declined the same way (never two different packets at one index).
-    virtual bool add(const std::shared_ptr<fanout::SealedLeg>& leg,
-                     std::span<const uint8_t> wire_rtp, uint64_t in_index) = 0;
+    virtual bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
+                     uint64_t in_index) = 0;
     // A leg whose packets the fan-out numbers itself (simulcast: no delta
     // maps its index to the publisher's): `rtp` is the packet as relay_rtp
     // would get it, to be sealed at `out_index`. Returns as add().
-    virtual bool add_rewritten(const std::shared_ptr<fanout::SealedLeg>& leg,
-                               std::span<const uint8_t> rtp, uint64_t out_index) = 0;
+    virtual bool add_rewritten(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> rtp,
+                               uint64_t out_index) = 0;
     // Sends what add() queued on this thread.
     virtual void flush() = 0;
 };
 
-}  // namespace swiftcall::core
+}  // namespace swiftcall::fanout

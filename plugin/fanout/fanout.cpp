@@ -1,4 +1,4 @@
-#include "core/fanout.h"
+#include "fanout/fanout.h"
 
 #include <cstring>
 #include <ctime>
@@ -9,7 +9,7 @@
 #include "media/rtp_packet.h"
 #include "media/vp8_descriptor.h"
 
-namespace swiftcall::core {
+namespace swiftcall::fanout {
 
 using media::RtpPacketView;
 
@@ -220,4 +220,4 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
     }
 }
 
-}  // namespace swiftcall::core
+}  // namespace swiftcall::fanout
