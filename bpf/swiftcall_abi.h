@@ -22,12 +22,24 @@
 #define SC_MAX_EXT_BYTES 128 /* header-extension bytes a leg's rewrite relabels */
 #define SC_EXT_IDS 16        /* one-byte header ids 1..14 (RFC 8285) */
 
-/* SRTP protection profiles (values as in RFC 5764 / IANA DTLS-SRTP ids). */
-#define SC_PROFILE_NONE 0
-#define SC_PROFILE_AES128_CM_SHA1_80 0x0001
-#define SC_PROFILE_AES128_CM_SHA1_32 0x0002
-#define SC_PROFILE_AEAD_AES_128_GCM 0x0007
-#define SC_PROFILE_AEAD_AES_256_GCM 0x0008
+/* The SRTP protection profiles SwiftCall seals, one row each:
+ *   X(name, DTLS-SRTP id (RFC 5764 §4.1.2, RFC 7714 §14.2), OpenSSL's name,
+ *     master key bytes, master salt bytes, auth tag bytes, AEAD)
+ * CM: 128-bit key, 112-bit salt (RFC 3711); GCM: 96-bit salt (RFC 7714 §12).
+ * Every profile table of the C++ side (the sealer's lengths, the bridge's
+ * names) is built from this list. */
+#define SC_SRTP_PROFILES(X)                                                   \
+    X(SC_PROFILE_AES128_CM_SHA1_80, 0x0001, "SRTP_AES128_CM_SHA1_80", 16, 14, 10, 0) \
+    X(SC_PROFILE_AES128_CM_SHA1_32, 0x0002, "SRTP_AES128_CM_SHA1_32", 16, 14, 4, 0)  \
+    X(SC_PROFILE_AEAD_AES_128_GCM, 0x0007, "SRTP_AEAD_AES_128_GCM", 16, 12, 16, 1)   \
+    X(SC_PROFILE_AEAD_AES_256_GCM, 0x0008, "SRTP_AEAD_AES_256_GCM", 32, 12, 16, 1)
+
+#define SC_PROFILE_ENUM_ENTRY(name, id, openssl_name, key, salt, tag, aead) name = id,
+enum sc_srtp_profile { SC_PROFILE_NONE = 0, SC_SRTP_PROFILES(SC_PROFILE_ENUM_ENTRY) };
+#undef SC_PROFILE_ENUM_ENTRY
+
+/* The SRTP packet index is 48 bits: ROC << 16 | SEQ (RFC 3711 §3.3.1). */
+#define SC_SRTP_INDEX_MASK 0xffffffffffffULL
 
 #define SC_AF_INET 2
 #define SC_AF_INET6 10

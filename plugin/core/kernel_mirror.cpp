@@ -24,10 +24,7 @@ static_assert(kDefaultTxRingSlots == SC_TX_SLOTS_DEFAULT && kMaxTxRingSlots == S
 uint8_t abi_family(int family) { return family == AF_INET6 ? SC_AF_INET6 : SC_AF_INET; }
 
 // Profiles the sealer implements (datapath::SrtpSealer).
-bool sealer_supports(uint16_t profile) {
-    return profile == SC_PROFILE_AES128_CM_SHA1_80 || profile == SC_PROFILE_AES128_CM_SHA1_32 ||
-           profile == SC_PROFILE_AEAD_AES_128_GCM || profile == SC_PROFILE_AEAD_AES_256_GCM;
-}
+bool sealer_supports(uint16_t profile) { return datapath::srtp_profile_known(profile); }
 
 datapath::SrtpMaster master(const janus::LegTransport& t, bool outbound) {
     datapath::SrtpMaster m;

@@ -12,7 +12,6 @@ namespace swiftcall::datapath {
 
 namespace {
 
-constexpr uint64_t kIndexMask = 0xffffffffffffULL;  // SRTP indices are 48 bits (RFC 3711 §3.3.1)
 // Plaintext up to SC_MAX_SRTP - 4 bytes: sealed with the longest tag (16,
 // GCM) it is at most 1412 bytes, which fits every slot (SC_TX_SLOT_DATA
 // with IPv6 headers) and a 1500-byte MTU.
@@ -34,7 +33,7 @@ void store32(uint8_t* p, uint32_t v) {
 }
 
 uint64_t out_index(uint64_t in_index, const LegParams& leg) {
-    return (in_index + leg.index_delta) & kIndexMask;
+    return (in_index + leg.index_delta) & SC_SRTP_INDEX_MASK;
 }
 
 // Where the extension block is; ext_len 0 when there is none.

@@ -11,17 +11,24 @@ namespace swiftcall::datapath {
 
 SrtpProfileInfo srtp_profile_info(uint16_t profile) {
     switch (profile) {
-        case SC_PROFILE_AES128_CM_SHA1_80:
-            return {profile, 16, 14, 10, false};
-        case SC_PROFILE_AES128_CM_SHA1_32:
-            return {profile, 16, 14, 4, false};
-        case SC_PROFILE_AEAD_AES_128_GCM:
-            return {profile, 16, 12, 16, true};
-        case SC_PROFILE_AEAD_AES_256_GCM:
-            return {profile, 32, 12, 16, true};
+#define SC_PROFILE_INFO(name, id, openssl_name, key, salt, tag, aead) \
+    case name:                                                        \
+        return {profile, key, salt, tag, aead != 0};
+        SC_SRTP_PROFILES(SC_PROFILE_INFO)
+#undef SC_PROFILE_INFO
         default:
             throw std::invalid_argument("unsupported SRTP profile");
     }
+}
+
+bool srtp_profile_known(uint16_t profile) {
+    switch (profile) {
+#define SC_PROFILE_CASE(name, ...) case name:
+        SC_SRTP_PROFILES(SC_PROFILE_CASE)
+#undef SC_PROFILE_CASE
+        return true;
+    }
+    return false;
 }
 
 std::vector<uint8_t> srtp_kdf(const SrtpMaster& m, uint8_t label, size_t len) {

@@ -20,8 +20,10 @@ struct SrtpProfileInfo {
     bool gcm;
 };
 
-// Throws std::invalid_argument for a profile SwiftCall does not seal.
+// From SC_SRTP_PROFILES. Throws std::invalid_argument for a profile
+// SwiftCall does not seal (srtp_profile_known is false).
 SrtpProfileInfo srtp_profile_info(uint16_t profile);
+bool srtp_profile_known(uint16_t profile);
 
 // Master key and salt as negotiated (e.g. split from DTLS-SRTP keying
 // material, RFC 5764 §4.2).

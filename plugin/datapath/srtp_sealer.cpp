@@ -19,7 +19,6 @@ constexpr uint8_t kLabelAuthentication = 0x01;
 constexpr uint8_t kLabelSalt = 0x02;
 constexpr size_t kHmacSha1KeyLen = 20;  // RFC 3711 §4.2.1: n_a = 160
 constexpr size_t kSha1Len = 20;
-constexpr uint64_t kIndexMask = (uint64_t{1} << 48) - 1;
 
 struct CipherFree {
     void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
@@ -88,7 +87,7 @@ size_t SrtpSealer::tag_len() const { return state_->info.tag_len; }
 size_t SrtpSealer::seal(std::span<const uint8_t> rtp, uint64_t index, std::span<uint8_t> out) {
     State& s = *state_;
     const auto view = media::RtpPacketView::parse(rtp);
-    if (!view || view->sequence != uint16_t(index) || index > kIndexMask) return 0;
+    if (!view || view->sequence != uint16_t(index) || index > SC_SRTP_INDEX_MASK) return 0;
     const size_t total = rtp.size() + s.info.tag_len;
     if (out.size() < total) return 0;
     const bool in_place = out.data() == rtp.data();

@@ -8,8 +8,6 @@
 namespace swiftcall::fanout {
 namespace {
 
-constexpr uint64_t kIndexMask = (uint64_t{1} << 48) - 1;
-
 datapath::UdpFramePath frame_path(const datapath::LegParams& p) {
     datapath::UdpFramePath f;
     f.family = p.tuple.family;
@@ -59,7 +57,7 @@ bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64
     // Rewritten where it is sealed and sent: no copy but the one into the slot.
     const size_t sealed = seal_into(
         std::span<uint8_t>(slot.data + headers, SC_TX_SLOT_DATA - headers), wire_rtp,
-        (in_index + params_.index_delta) & kIndexMask,
+        (in_index + params_.index_delta) & SC_SRTP_INDEX_MASK,
         [&](std::span<uint8_t> rtp) { return datapath::rewrite_in_place(rtp, in_index, params_); });
     if (!sealed || !frame(slot, sealed)) return false;
     uint64_t expected = 0;
@@ -75,7 +73,7 @@ bool SealedLeg::fill_rewritten(sc_tx_slot* slot, std::span<const uint8_t> rtp, u
     std::span<uint8_t> payload =
         slot ? std::span<uint8_t>(slot->data + headers, SC_TX_SLOT_DATA - headers)
              : std::span<uint8_t>(unsent, SC_TX_SLOT_DATA - headers);
-    out_index &= kIndexMask;
+    out_index &= SC_SRTP_INDEX_MASK;
     const size_t sealed = seal_into(payload, rtp, out_index, [&](std::span<uint8_t> p) {
         return datapath::label_for_leg(p, params_);
     });
@@ -91,7 +89,7 @@ bool SealedLeg::fill_rewritten(sc_tx_slot* slot, std::span<const uint8_t> rtp, u
 std::optional<std::vector<uint8_t>> SealedLeg::sent_packet(uint64_t out_index) const {
     std::vector<uint8_t> packet;
     std::lock_guard guard(sent_lock_);
-    if (!sent_ || !sent_->copy(out_index & kIndexMask, packet)) return std::nullopt;
+    if (!sent_ || !sent_->copy(out_index & SC_SRTP_INDEX_MASK, packet)) return std::nullopt;
     return packet;
 }
 

@@ -1,6 +1,6 @@
 #include "srtp_profile.h"
 
-#include <array>
+#include <iterator>
 
 namespace swiftcall::janus {
 namespace {
@@ -12,12 +12,13 @@ struct ProfileInfo {
     SrtpMasterLengths lengths;
 };
 
-constexpr std::array<ProfileInfo, 4> kProfiles{{
-    {SrtpProfile::aes128_cm_sha1_80, "SRTP_AES128_CM_SHA1_80", 0x0001, {16, 14}},
-    {SrtpProfile::aes128_cm_sha1_32, "SRTP_AES128_CM_SHA1_32", 0x0002, {16, 14}},
-    {SrtpProfile::aead_aes_128_gcm, "SRTP_AEAD_AES_128_GCM", 0x0007, {16, 12}},
-    {SrtpProfile::aead_aes_256_gcm, "SRTP_AEAD_AES_256_GCM", 0x0008, {32, 12}},
-}};
+constexpr ProfileInfo kProfiles[] = {
+#define SC_PROFILE_ROW(name, id, openssl_name, key, salt, tag, aead) \
+    {static_cast<SrtpProfile>(id), openssl_name, id, {key, salt}},
+    SC_SRTP_PROFILES(SC_PROFILE_ROW)
+#undef SC_PROFILE_ROW
+};
+static_assert(std::size(kProfiles) == 4, "SrtpProfile names every row of SC_SRTP_PROFILES");
 
 const ProfileInfo& info(SrtpProfile profile) {
     for (const auto& p : kProfiles) {

@@ -1,5 +1,6 @@
 // The four DTLS-SRTP protection profiles Debian's Janus offers
 // (dtls.c use_srtp list, HAVE_SRTP_AESGCM), and their master key/salt sizes.
+// Ids, names and sizes come from SC_SRTP_PROFILES (bpf/swiftcall_abi.h).
 // Pure: no OpenSSL or Janus types, so tests and the kernel mirror share it.
 #pragma once
 
@@ -7,13 +8,16 @@
 #include <optional>
 #include <string_view>
 
+#include "swiftcall_abi.h"
+
 namespace swiftcall::janus {
 
-enum class SrtpProfile {
-    aes128_cm_sha1_80,
-    aes128_cm_sha1_32,
-    aead_aes_128_gcm,
-    aead_aes_256_gcm,
+// Valued by DTLS-SRTP id, so a row of SC_SRTP_PROFILES names its profile.
+enum class SrtpProfile : unsigned {
+    aes128_cm_sha1_80 = SC_PROFILE_AES128_CM_SHA1_80,
+    aes128_cm_sha1_32 = SC_PROFILE_AES128_CM_SHA1_32,
+    aead_aes_128_gcm = SC_PROFILE_AEAD_AES_128_GCM,
+    aead_aes_256_gcm = SC_PROFILE_AEAD_AES_256_GCM,
 };
 
 struct SrtpMasterLengths {
@@ -29,7 +33,6 @@ std::string_view srtp_profile_name(SrtpProfile profile);
 std::optional<SrtpProfile> srtp_profile_from_id(unsigned long id);
 unsigned long srtp_profile_id(SrtpProfile profile);
 
-// RFC 3711 (CM: 128-bit key, 112-bit salt) and RFC 7714 §12 (GCM: 96-bit salt).
 SrtpMasterLengths srtp_master_lengths(SrtpProfile profile);
 
 }  // namespace swiftcall::janus

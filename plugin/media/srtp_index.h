@@ -1,14 +1,16 @@
 // The 48-bit SRTP packet index (RFC 3711 §3.3.1): ROC << 16 | SEQ, with the
-// ROC guessed from the highest index seen so far (Appendix A). The kernel
-// datapath and user space must number every packet of a stream the same way,
-// since a leg's outbound index is the inbound index plus a fixed delta.
+// ROC guessed from the highest index seen so far (Appendix A). A delta leg's
+// outbound index is the inbound index plus a fixed delta, so the fan-out, the
+// sealer and the NACK rebuild must number every packet the same way.
 #pragma once
 
 #include <cstdint>
 
+#include "swiftcall_abi.h"
+
 namespace swiftcall::media {
 
-inline constexpr uint64_t kSrtpIndexMask = (uint64_t{1} << 48) - 1;
+inline constexpr uint64_t kSrtpIndexMask = SC_SRTP_INDEX_MASK;
 
 // The index of `seq` given the highest index seen so far.
 inline uint64_t estimate_srtp_index(uint64_t highest, uint16_t seq) {
@@ -25,7 +27,7 @@ inline uint64_t estimate_srtp_index(uint64_t highest, uint16_t seq) {
 
 // Tracks the highest index of one packet stream.
 class SrtpIndexTracker {
-public:
+  public:
     // Returns the index of this packet and remembers it if it is the newest.
     uint64_t update(uint16_t seq) {
         if (!started_) {
@@ -45,7 +47,7 @@ public:
     bool started() const { return started_; }
     uint64_t highest() const { return highest_; }
 
-private:
+  private:
     bool started_ = false;
     uint64_t highest_ = 0;
 };
