@@ -6,7 +6,6 @@
 #include <cstring>
 #include <limits>
 
-#include "datapath/leg_rewrite.h"
 #include "janus/janus_bridge.h"
 #include "media/payload_types.h"
 #include "media/srtp_index.h"
@@ -339,14 +338,6 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
         }
         if (path_listener_) path_listener_(change);
     }
-}
-
-std::optional<std::vector<uint8_t>> KernelMirror::rebuild_sealed(
-    uint32_t leg_id, std::span<const uint8_t> wire_plaintext, uint64_t in_index) {
-    std::lock_guard guard(lock_);
-    auto it = sealed_legs_.find(leg_id);
-    if (stopped_ || it == sealed_legs_.end()) return std::nullopt;
-    return datapath::protect_for_leg(wire_plaintext, in_index, it->second->params());
 }
 
 std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subscriber& subscriber) {

@@ -108,14 +108,6 @@ class KernelMirror {
         path_listener_ = std::move(listener);
     }
 
-    // The exact SRTP packet a delta leg sealed for the publisher packet
-    // `wire_plaintext` (wire numbering) with in-index `in_index`: NACK answers
-    // must be byte-identical to it (same key and index: for AES-GCM any other
-    // bytes would reuse a nonce). nullopt for an unknown leg or bad input.
-    std::optional<std::vector<uint8_t>> rebuild_sealed(uint32_t leg_id,
-                                                       std::span<const uint8_t> wire_plaintext,
-                                                       uint64_t in_index);
-
     api::Json describe();
 
   private:

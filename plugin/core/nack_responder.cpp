@@ -1,6 +1,7 @@
 #include "core/nack_responder.h"
 
-#include "core/kernel_mirror.h"
+#include "datapath/leg_rewrite.h"
+#include "fanout/sealed_leg.h"
 #include "janus/janus_bridge.h"
 #include "media/srtp_index.h"
 
@@ -49,22 +50,25 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
                                     const std::vector<uint16_t>& sequences, int64_t now_us) {
     // 1. Which packets, under the stream's lock: the leg's numbering maps
     //    each NACKed out sequence number back to a publisher in-index.
-    uint32_t leg_id = 0;
     std::shared_ptr<room::PublisherStream> source;
+    // The serving leg, held so that its key and numbering outlive a removal
+    // while the answers are built (no lock of the mirror: this is a media
+    // thread's RTCP path).
+    std::shared_ptr<fanout::SealedLeg> leg;
     std::shared_ptr<fanout::SealedLeg> rewritten;  // a leg that keeps what it sealed
     std::vector<uint64_t> wanted;
     {
         std::lock_guard sg(stream.lock);
         auto& k = stream.kernel;
-        if (!k.serving || k.leg_id == 0 || !stream.out_index.started()) return 0;
+        if (!k.serving || !stream.sealed || !stream.out_index.started()) return 0;
+        leg = stream.sealed;
         source = stream.source.lock();
         if (!source) return 0;
         if (now_us - k.nack_budget_start_us >= 1000000) {
             k.nack_budget_start_us = now_us;
             k.nack_budget_used = 0;
         }
-        if (stream.sealed && stream.sealed->numbering() == fanout::SealedLeg::Numbering::rewritten)
-            rewritten = stream.sealed;
+        if (leg->numbering() == fanout::SealedLeg::Numbering::rewritten) rewritten = leg;
         for (uint16_t seq : sequences) {
             const uint64_t out = media::estimate_srtp_index(stream.out_index.highest(), seq);
             if (rewritten) {
@@ -88,7 +92,6 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
             k.nack_budget_used++;
             wanted.push_back(in);
         }
-        leg_id = k.leg_id;
     }
     if (rewritten) return resend_sealed(handle, stream, *rewritten, wanted);
     // 2. The publisher packets, under the publisher stream's lock (never
@@ -109,7 +112,12 @@ size_t NackResponder::answer_stream(janus_plugin_session* handle, room::Subscrib
     //    serving period went through the leg), sent on its selected pair.
     size_t sent = 0, failed = missing.size();
     for (const auto& [in, plain] : packets) {
-        auto srtp = mirror_.rebuild_sealed(leg_id, plain, in);
+        // A leg removed meanwhile (its subscriber left) gets nothing more.
+        if (leg->removed.load(std::memory_order_acquire)) {
+            failed++;
+            continue;
+        }
+        auto srtp = datapath::protect_for_leg(plain, in, leg->params());
         if (send_answer(handle, srtp))
             sent++;
         else

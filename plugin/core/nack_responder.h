@@ -27,14 +27,12 @@ class SealedLeg;
 
 namespace swiftcall::core {
 
-class KernelMirror;
-
 class NackResponder {
   public:
     // At most this many answers per leg per second.
     static constexpr uint32_t kBudgetPerSecond = 200;
 
-    explicit NackResponder(KernelMirror& mirror) : mirror_(mirror) {}
+    NackResponder() = default;
 
     // From incoming_rtcp of a subscriber handle; no plugin lock held. Each
     // NACK names the stream by its media SSRC (the core's mindex for a
@@ -49,8 +47,6 @@ class NackResponder {
 
     size_t resend_sealed(janus_plugin_session* handle, room::SubscriberStream& stream,
                          const fanout::SealedLeg& leg, const std::vector<uint64_t>& out_indexes);
-
-    KernelMirror& mirror_;
 };
 
 }  // namespace swiftcall::core

@@ -103,7 +103,7 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     });
     // Kernel legs: sealed by the fan-out and sent by the transmit program.
     fanout_ = std::make_unique<fanout::Fanout>(*sink_, mirror_->sealed_sender());
-    nacks_ = std::make_unique<NackResponder>(*mirror_);
+    nacks_ = std::make_unique<NackResponder>();
     mirror_->on_pair_moved([this] {
         pair_moved_ = true;
         queue_ready_.notify_one();  // no lock: at worst the 1 s tick catches it
