@@ -3,19 +3,29 @@
 #include <sys/socket.h>
 
 #include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
-#include "janus/janus_bridge.h"
+#include "datapath/transmitter.h"
 #include "media/payload_types.h"
 #include "media/srtp_index.h"
 
-extern "C" {
-#include <debug.h>
-}
-
 namespace swiftcall::core {
 namespace {
+
+using LogLevel = MirrorEnvironment::LogLevel;
+
+// printf into a string, for the environment's log.
+__attribute__((format(printf, 1, 2))) std::string format(const char* fmt, ...) {
+    char buffer[512];
+    va_list args;
+    va_start(args, fmt);
+    std::vsnprintf(buffer, sizeof buffer, fmt, args);
+    va_end(args);
+    return buffer;
+}
 
 static_assert(kDefaultTxRingSlots == SC_TX_SLOTS_DEFAULT && kMaxTxRingSlots == SC_TX_SLOTS_MAX,
               "plugin_config.h's tx_ring_slots numbers follow the kernel ABI");
@@ -41,8 +51,9 @@ const janus::LegTransport::Medium* medium_at(const janus::LegTransport& t, int m
 
 }  // namespace
 
-KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
-                           uint32_t tx_ring_slots) {
+KernelMirror::KernelMirror(MirrorEnvironment& env, DatapathMode mode,
+                           const CapabilityReport& capabilities, uint32_t tx_ring_slots)
+    : env_(env) {
     if (mode == DatapathMode::user) {
         unavailable_reason_ = "datapath = \"user\" in the jcfg";
         return;
@@ -52,19 +63,22 @@ KernelMirror::KernelMirror(DatapathMode mode, const CapabilityReport& capabiliti
         return;
     }
     std::string why;
-    if (!janus::janus_core_version_supported(&why)) {
+    if (!env_.core_version_supported(&why)) {
         unavailable_reason_ = "kernel datapath off: " + why;
         return;
     }
     try {
-        sealed_ =
-            std::make_unique<fanout::SealedSender>(datapath::Transmitter::open(tx_ring_slots));
+        sealed_ = env_.open_sealed_sender(tx_ring_slots);
     } catch (const std::exception& e) {
         unavailable_reason_ = std::string("sealed transmitter failed to load: ") + e.what();
     }
 }
 
 KernelMirror::~KernelMirror() = default;
+
+void KernelMirror::log(MirrorEnvironment::LogLevel level, const std::string& line) {
+    env_.log(level, line);
+}
 
 void KernelMirror::shutdown() {
     std::lock_guard guard(lock_);
@@ -77,12 +91,12 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
     if (!available()) return;
     std::string why;
     // The core decrypts the publisher: only its media SSRCs are needed here.
-    auto transport = janus::read_leg_transport(handle, &why);
+    auto transport = env_.read_leg_transport(handle, &why);
     std::lock_guard guard(lock_);
     if (stopped_) return;
     if (!transport) {
-        JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " stays in user space: %s\n",
-                  publisher.id, why.c_str());
+        log(LogLevel::info,
+            format("publisher %" PRIu64 " stays in user space: %s", publisher.id, why.c_str()));
         return;
     }
     PublisherEntry entry;
@@ -98,11 +112,10 @@ void KernelMirror::publisher_up(janus_plugin_session* handle, room::Publisher& p
         stream->kernel_publisher_id = entry.id;
         sealable++;
     }
-    JANUS_LOG(LOG_INFO,
-              "[SwiftCall] publisher %" PRIu64
-              " from %s fanned out by the sealed transmitter, "
-              "%zu streams\n",
-              publisher.id, transport->pair.remote.to_string().c_str(), sealable);
+    log(LogLevel::info,
+        format("publisher %" PRIu64 " from %s fanned out by the sealed transmitter, "
+               "%zu streams",
+               publisher.id, transport->pair.remote.to_string().c_str(), sealable));
     publishers_[&publisher] = std::move(entry);
 }
 
@@ -143,7 +156,7 @@ void KernelMirror::refresh_wire_numbering() {
     }
     // The bridge takes the publisher's handle mutex: no lock of ours held.
     for (const auto& p : pending) {
-        auto rewrite = janus::read_inbound_rewrite(p.handle, p.stream->media.mindex);
+        auto rewrite = env_.read_inbound_rewrite(p.handle, p.stream->media.mindex);
         if (!rewrite || rewrite->wire_ssrc != p.stream->kernel_ssrc) continue;
         std::lock_guard sg(p.stream->lock);
         p.stream->wire_seq_shift = rewrite->seq_shift;
@@ -156,13 +169,12 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
                                  bool retry) {
     if (!available()) return;
     std::string why;
-    auto transport = janus::read_leg_transport(handle, &why);
+    auto transport = env_.read_leg_transport(handle, &why);
     // Subscribed before taking our lock: the bridge takes the handle mutex.
-    std::optional<janus::PairWatch> watch;
+    std::unique_ptr<MirrorEnvironment::Watch> watch;
     if (transport && pair_listener_) {
         auto listener = pair_listener_;
-        watch = janus::watch_selected_pair(handle,
-                                           [listener](const janus::SelectedPair&) { listener(); });
+        watch = env_.watch_selected_pair(handle, listener);
     }
     {
         std::lock_guard guard(lock_);
@@ -175,8 +187,8 @@ void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber&
             subscriber_errors_[&subscriber] = {handle, why};
         } else {
             const auto& pair = transport->pair;
-            auto hop = resolve_next_hop(pair.local_base.family, pair.local_base.addr,
-                                        pair.remote.addr, &why);
+            auto hop = env_.resolve_next_hop(pair.local_base.family, pair.local_base.addr,
+                                             pair.remote.addr, &why);
             if (!hop) {
                 subscriber_errors_[&subscriber] = {handle, why};
             } else {
@@ -321,18 +333,18 @@ void KernelMirror::reconcile(room::Subscriber& subscriber) {
         // (the bridge takes the handle mutex: none of our locks is held).
         std::string why;
         auto* handle = static_cast<janus_plugin_session*>(change.session);
-        if (!janus::set_core_answers_nacks(handle, change.mindex, !change.kernel, &why))
-            JANUS_LOG(LOG_WARN, "[SwiftCall] leg mid=%s: cannot hand NACKs over: %s\n",
-                      change.mid.c_str(), why.c_str());
+        if (!env_.set_core_answers_nacks(handle, change.mindex, !change.kernel, &why))
+            log(LogLevel::warn,
+                format("leg mid=%s: cannot hand NACKs over: %s", change.mid.c_str(), why.c_str()));
         if (change.stream) {
             why.clear();
-            if (janus::set_outbound_roc(handle, change.ssrc, change.roc, &why))
-                JANUS_LOG(LOG_VERB, "[SwiftCall] leg mid=%s: core continues at ROC %u\n",
-                          change.mid.c_str(), change.roc);
+            if (env_.set_outbound_roc(handle, change.ssrc, change.roc, &why))
+                log(LogLevel::verb,
+                    format("leg mid=%s: core continues at ROC %u", change.mid.c_str(), change.roc));
             else if (change.roc != 0)
                 // Its own guess is right unless the kernel sent 2^15 or more.
-                JANUS_LOG(LOG_WARN, "[SwiftCall] leg mid=%s: cannot set the core's ROC %u: %s\n",
-                          change.mid.c_str(), change.roc, why.c_str());
+                log(LogLevel::warn, format("leg mid=%s: cannot set the core's ROC %u: %s",
+                                           change.mid.c_str(), change.roc, why.c_str()));
             std::lock_guard sg(change.stream->lock);
             change.stream->kernel.roc_handover = false;
         }
@@ -364,9 +376,9 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
             if (blocker.empty()) {
                 if (!stream->kernel.serving) {
                     enable_leg(*stream, *source, *entry);
-                    JANUS_LOG(LOG_INFO, "[SwiftCall] leg mid=%s feed=%" PRIu64 ": %s\n",
-                              stream->mid.c_str(), stream->feed_id,
-                              stream->kernel.path_reason.c_str());
+                    log(LogLevel::info,
+                        format("leg mid=%s feed=%" PRIu64 ": %s", stream->mid.c_str(),
+                               stream->feed_id, stream->kernel.path_reason.c_str()));
                     changes.push_back({stream->session, stream->mindex, stream->mid,
                                        stream->feed_id, true, stream->kernel.path_reason, nullptr,
                                        0, 0});
@@ -374,9 +386,9 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
             } else {
                 if (stream->kernel.serving) {
                     remove_leg(*stream);
-                    JANUS_LOG(LOG_INFO,
-                              "[SwiftCall] leg mid=%s feed=%" PRIu64 " back to user path: %s\n",
-                              stream->mid.c_str(), stream->feed_id, blocker.c_str());
+                    log(LogLevel::info,
+                        format("leg mid=%s feed=%" PRIu64 " back to user path: %s",
+                               stream->mid.c_str(), stream->feed_id, blocker.c_str()));
                     // The next packet continues the leg's index space, which
                     // the transmitter used and the core's libsrtp never saw.
                     const uint64_t next = (stream->out_index.highest() + 1) & media::kSrtpIndexMask;
@@ -435,9 +447,9 @@ void KernelMirror::push_sender_reports(room::Subscriber& subscriber) {
         const uint64_t add_bytes =
             counters.bytes > p.bytes_pushed ? counters.bytes - p.bytes_pushed : 0;
         std::string why;
-        if (!janus::update_sender_report_basis(static_cast<janus_plugin_session*>(handle), p.mindex,
-                                               p.rtp_ts, p.wallclock_us, add_packets, add_bytes,
-                                               &why))
+        if (!env_.update_sender_report_basis(static_cast<janus_plugin_session*>(handle), p.mindex,
+                                             p.rtp_ts, p.wallclock_us, add_packets, add_bytes,
+                                             &why))
             continue;
         std::lock_guard sg(p.stream->lock);
         if (p.stream->kernel.leg_id != p.leg_id) continue;
@@ -492,11 +504,11 @@ bool KernelMirror::check_selected_pair(room::Subscriber& subscriber) {
                 if (!known_mindexes.count(stream->mindex)) new_media = true;
     }
     // The bridge takes the handle mutex: none of our locks is held.
-    if (!new_media && !janus::selected_pair_changed(handle, known, agent_created_us)) return false;
-    JANUS_LOG(LOG_INFO,
-              "[SwiftCall] subscriber's %s changed (pair was %s -> %s): legs re-planned\n",
-              new_media ? "media" : "ICE pair", known.local_base.to_string().c_str(),
-              known.remote.to_string().c_str());
+    if (!new_media && !env_.selected_pair_changed(handle, known, agent_created_us)) return false;
+    log(LogLevel::info,
+        format("subscriber's %s changed (pair was %s -> %s): legs re-planned",
+               new_media ? "media" : "ICE pair", known.local_base.to_string().c_str(),
+               known.remote.to_string().c_str()));
     subscriber_down(subscriber);
     subscriber_up(handle, subscriber);
     reconcile(subscriber);
@@ -526,8 +538,8 @@ void KernelMirror::subscriber_down_locked(
             try {
                 remove_leg(*stream);
             } catch (const std::exception& e) {
-                JANUS_LOG(LOG_ERR, "[SwiftCall] removing leg mid=%s: %s\n", stream->mid.c_str(),
-                          e.what());
+                log(LogLevel::err,
+                    format("removing leg mid=%s: %s", stream->mid.c_str(), e.what()));
             }
             stream->kernel.path_reason = "user path: subscriber PeerConnection down";
             stream->kernel.failure.clear();

@@ -24,10 +24,10 @@
 
 #include "api/json.h"
 #include "core/capabilities.h"
+#include "core/mirror_environment.h"
 #include "core/next_hop.h"
 #include "core/plugin_config.h"
-#include "fanout/sealed_sender.h"
-#include "janus/janus_bridge.h"
+#include "fanout/sealed_leg.h"
 #include "janus/leg_transport.h"
 #include "room/participants.h"
 
@@ -37,7 +37,8 @@ namespace swiftcall::core {
 
 class KernelMirror {
   public:
-    KernelMirror(DatapathMode mode, const CapabilityReport& capabilities,
+    // env outlives the mirror.
+    KernelMirror(MirrorEnvironment& env, DatapathMode mode, const CapabilityReport& capabilities,
                  uint32_t tx_ring_slots = kDefaultTxRingSlots);
     ~KernelMirror();
 
@@ -130,7 +131,7 @@ class KernelMirror {
         // libnice's "new-selected-pair-full" for this PeerConnection: wakes
         // the worker to run check_selected_pair at once. Dropped (and waited
         // for) when the entry goes, in subscriber_down.
-        std::optional<janus::PairWatch> watch;
+        std::unique_ptr<MirrorEnvironment::Watch> watch;
     };
     struct StreamKey {
         uint32_t publisher_id;
@@ -150,9 +151,12 @@ class KernelMirror {
     datapath::LegCounters leg_counters(uint32_t leg_id) const;
 
     std::mutex lock_;
+    void log(MirrorEnvironment::LogLevel level, const std::string& line);
+
+    MirrorEnvironment& env_;
     // The sealed sender and its legs (each also held by its
     // SubscriberStream while serving).
-    std::unique_ptr<fanout::SealedSender> sealed_;
+    std::unique_ptr<fanout::SealedLegSender> sealed_;
     std::map<uint32_t, std::shared_ptr<fanout::SealedLeg>> sealed_legs_;  // by leg id
     std::string unavailable_reason_;
     std::map<const room::Publisher*, PublisherEntry> publishers_;

@@ -92,8 +92,8 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     gateway_ = gateway;
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
-    mirror_ =
-        std::make_unique<KernelMirror>(config_.datapath, capabilities_, config_.tx_ring_slots);
+    mirror_ = std::make_unique<KernelMirror>(mirror_env_, config_.datapath, capabilities_,
+                                             config_.tx_ring_slots);
     // Event handlers learn every move of a leg between kernel and user path.
     mirror_->on_path_change([this](const KernelMirror::PathChange& change) {
         api::Json info = api::Json::object();

@@ -15,6 +15,7 @@
 
 #include "api/json.h"
 #include "core/capabilities.h"
+#include "core/janus_mirror_environment.h"
 #include "core/kernel_mirror.h"
 #include "core/nack_responder.h"
 #include "core/plugin_config.h"
@@ -125,6 +126,7 @@ class Plugin {
     room::RoomRegistry rooms_;
     std::unique_ptr<RoomConfigStore> room_store_;  // permanent rooms
     std::unique_ptr<JanusMediaSink> sink_;
+    JanusMirrorEnvironment mirror_env_;  // outlives mirror_ (declared first)
     std::unique_ptr<KernelMirror> mirror_;
     std::unique_ptr<fanout::Fanout> fanout_;
     std::unique_ptr<NackResponder> nacks_;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <span>
 
+#include "api/json.h"
+
 namespace swiftcall::fanout {
 
 class SealedLeg;
@@ -34,6 +36,8 @@ class SealedLegSender {
                                uint64_t out_index) = 0;
     // Sends what add() queued on this thread.
     virtual void flush() = 0;
+    // Admin "datapath" view of the sender (ring, runs, per-reason counts).
+    virtual api::Json describe() const = 0;
 };
 
 }  // namespace swiftcall::fanout

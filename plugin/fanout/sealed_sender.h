@@ -31,7 +31,7 @@ class SealedSender : public SealedLegSender {
     void flush() override;
 
     // Admin "datapath" view: the ring, the runs, the program's counters.
-    api::Json describe() const;
+    api::Json describe() const override;
 
   private:
     void claim(size_t legs);

@@ -182,6 +182,7 @@ class RecordingSealedSender : public fanout::SealedLegSender {
         return true;
     }
     void flush() override { flushes++; }
+    api::Json describe() const override { return api::Json::object(); }
     std::vector<std::vector<Add>> batches;
     std::vector<size_t> bounds;
     size_t flushes = 0;
