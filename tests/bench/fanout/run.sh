@@ -8,6 +8,7 @@
 #                             [--out DIR] [--build-dir DIR] [--committed]
 #                             [--kernel-event-loops N] [--simulcast]
 #                             [--perf SEC [--perf-delay SEC]]
+#                             [--wakeups SEC [--wakeups-delay SEC]]
 #
 # --smoke   N = 5 per mode, short window; exits non-zero unless every mode
 #           delivers > 95 % of the packets, each once (CI).
@@ -22,6 +23,10 @@
 #           starting --perf-delay SEC (default 8) after its load client
 #           starts (with one step and a long --window: inside the window);
 #           perf-<mode>.data, summarised by attribute.py into attribution.md.
+# --wakeups SEC  count Janus's event-loop wake-ups per thread and cause for SEC s
+#           per mode (tests/bench/wakeups/): once the admin API shows the last
+#           step's N + 1 handles connected, plus --wakeups-delay SEC (default 5;
+#           use one step and a long --window); wakeups-<mode>.txt.
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -38,6 +43,8 @@ kernel_loops=
 simulcast=
 perf_secs=
 perf_delay=8
+wakeups_secs=
+wakeups_delay=5
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel
 window=10
@@ -61,6 +68,8 @@ while [ $# -gt 0 ]; do
         --simulcast) simulcast=1; shift ;;
         --perf) perf_secs=$2; shift 2 ;;
         --perf-delay) perf_delay=$2; shift 2 ;;
+        --wakeups) wakeups_secs=$2; shift 2 ;;
+        --wakeups-delay) wakeups_delay=$2; shift 2 ;;
         -h|--help) sed -n '2,/^# stopped on exit/p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -150,6 +159,11 @@ test_flag=()
 [ $smoke = 1 ] && test_flag=(--test)  # the client's own measuring logic
 bash "$here/build-loadclient.sh" "$client" "${test_flag[@]}" || die "load client build failed"
 
+if [ -n "$wakeups_secs" ]; then
+    say "building the wake-up counter (tests/bench/wakeups)"
+    bash "$repo/tests/bench/wakeups/build.sh" "$out/bin" >&2 || die "wakeups build failed"
+fi
+
 media=$out/media
 say "the clip: VP8 640x480 30 fps CBR 1.5 Mbps (keyframe every 30), Opus 48 kbps${simulcast:+, and three simulcast layers}"
 bash "$here/clips.sh" "$media" 300 ${simulcast:+--simulcast} || die "encoding the clip failed"
@@ -232,8 +246,23 @@ run_mode() {
             -- sleep "$perf_secs" >/dev/null 2>&1) &
         perf_pid=$!
     fi
+    local wk_pid=
+    if [ -n "$wakeups_secs" ]; then
+        # Start when every handle of the last step has ICE up (roles.py
+        # waits for them), so the count falls inside that step's window.
+        (jpid=$SC_JANUS_PID  # the env file's may predate a set_datapath restart
+         . "$state/env"
+         ip netns exec "$SC_NS_CLIENT" "$py" "$repo/tests/bench/wakeups/roles.py" \
+             "$SC_ADMIN_URL" "$SC_ADMIN_SECRET" --wait-handles $(( ${steps##*,} + 1 )) \
+             --timeout 600 > "$out/roles-$label.txt" &&
+         sleep "$wakeups_delay" &&
+         "$out/bin/wakeups" -p "$jpid" -d "$wakeups_secs" -r "$out/roles-$label.txt" \
+             > "$out/wakeups-$label.txt") &
+        wk_pid=$!
+    fi
     wait $client_pid || rc=$?
     [ -n "$perf_pid" ] && { wait "$perf_pid" || say "[$label] perf record failed"; }
+    [ -n "$wk_pid" ] && { wait "$wk_pid" || say "[$label] wakeups failed"; }
     client_pid=
     cp "$state/janus.log" "$out/janus-$label.log" 2>/dev/null || true
     SC_STATE_DIR=$state bash "$envsh" stop --prefix $prefix --id $id >/dev/null 2>&1 || true
