@@ -25,8 +25,9 @@
 #           perf-<mode>.data, summarised by attribute.py into attribution.md.
 # --wakeups SEC  count Janus's event-loop wake-ups per thread and cause for SEC s
 #           per mode (tests/bench/wakeups/): once the admin API shows the last
-#           step's N + 1 handles connected, plus --wakeups-delay SEC (default 5;
+#           step's N + 1 handles connected, plus --wakeups-delay SEC (default 8;
 #           use one step and a long --window); wakeups-<mode>.txt.
+#           SC_WAKEUPS_OPTS: extra options for the tool (e.g. -n).
 # Results: <repo>/results/bench-<UTC date-time>/ (or --out): results.jsonl,
 # results.csv, table.md, cpu_per_packet.png, latency.png, janus-<mode>.log.
 # Needs root (network namespaces). Every process and namespace it starts is
@@ -44,7 +45,7 @@ simulcast=
 perf_secs=
 perf_delay=8
 wakeups_secs=
-wakeups_delay=5
+wakeups_delay=8
 steps=10,50,100,200,400,600,800
 modes=stock,user,kernel
 window=10
@@ -257,7 +258,7 @@ run_mode() {
              --timeout 600 > "$out/roles-$label.txt" &&
          sleep "$wakeups_delay" &&
          "$out/bin/wakeups" -p "$jpid" -d "$wakeups_secs" -r "$out/roles-$label.txt" \
-             > "$out/wakeups-$label.txt") &
+             ${SC_WAKEUPS_OPTS:-} > "$out/wakeups-$label.txt") &
         wk_pid=$!
     fi
     wait $client_pid || rc=$?

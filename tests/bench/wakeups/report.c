@@ -304,7 +304,7 @@ static void print_keys(FILE *out, double secs, const struct tid_row *t, int nite
     fprintf(out, "\n</details>\n\n");
 }
 
-void report_print(FILE *out, int pid, const char *started, double secs,
+void report_print(FILE *out, int pid, const char *started, double secs, int split_self,
                   const struct report_maps *m)
 {
     int niters = dump(m->iters, iters, sizeof(iters[0]), sizeof(struct wk_iter_key),
@@ -334,6 +334,9 @@ void report_print(FILE *out, int pid, const char *started, double secs,
     qsort(tids, (size_t)ntids, sizeof(tids[0]), by_iters);
 
     fprintf(out, "# wake-ups of pid %d over %.2f s from %s\n\n", pid, secs, started);
+    if (!split_self)
+        fprintf(out, "(no uprobe on g_main_context_wakeup: every self wake-up shows as "
+                     "glib-internal)\n\n");
     print_threads(out, pid, secs, ntids);
     fprintf(out, "## Wake-ups per poll(2) thread, by cause\n\n");
     for (int i = 0; i < ntids; i++)

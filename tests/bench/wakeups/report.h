@@ -9,6 +9,6 @@ struct report_maps {
     int iters, tid_stat, dgrams, efd, efd_write, fd_cat;
 };
 
-void report_print(FILE *out, int pid, const char *started, double secs, const struct report_maps *m);
+void report_print(FILE *out, int pid, const char *started, double secs, int split_self, const struct report_maps *m);
 
 #endif

@@ -2,12 +2,14 @@
 /*
  * wakeups - count a process's event-loop wake-ups per thread and per cause.
  *
- *   wakeups -p PID [-d SEC] [-r ROLES]
+ *   wakeups -p PID [-d SEC] [-r ROLES] [-n]
  *
  * Loads wakeups.bpf.o (skeleton), keeps its fd_cat map in step with
  * /proc/PID/fd once a second (handles come and go), and after SEC seconds
  * prints the tables of report.c. ROLES: "<port> publisher|subscriber <id>"
- * lines (roles.py); without it every UDP socket is "udp?".
+ * lines (roles.py); without it every UDP socket is "udp?". -n: no uprobe on
+ * g_main_context_wakeup (a uprobe trap per call costs the stock VideoRoom,
+ * which calls it once per relayed packet, several % of a core).
  */
 #include <errno.h>
 #include <signal.h>
@@ -64,16 +66,17 @@ static double now_s(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wakeups -p PID [-d SEC] [-r ROLES]\n");
+    fprintf(stderr, "usage: wakeups -p PID [-d SEC] [-r ROLES] [-n]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    int pid = 0, secs = 10, opt;
+    int pid = 0, secs = 10, opt, no_uprobe = 0;
     const char *roles_path = NULL;
-    while ((opt = getopt(argc, argv, "p:d:r:")) != -1) {
+    while ((opt = getopt(argc, argv, "p:d:r:n")) != -1) {
         switch (opt) {
+        case 'n': no_uprobe = 1; break;
         case 'p': pid = atoi(optarg); break;
         case 'd': secs = atoi(optarg); break;
         case 'r': roles_path = optarg; break;
@@ -117,7 +120,7 @@ int main(int argc, char **argv)
     // "glib-internal"; with it, those Janus asked for are told apart.
     char glib[256];
     struct bpf_link *wk_link = NULL;
-    if (find_glib(pid, glib, sizeof(glib)) == 0) {
+    if (!no_uprobe && find_glib(pid, glib, sizeof(glib)) == 0) {
         LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "g_main_context_wakeup");
         wk_link = bpf_program__attach_uprobe_opts(skel->progs.wk_ctx_wakeup, pid, glib, 0, &uo);
     }
@@ -149,7 +152,7 @@ int main(int argc, char **argv)
         .efd_write = bpf_map__fd(skel->maps.efd_write),
         .fd_cat = cat_fd,
     };
-    report_print(stdout, pid, started, elapsed, &maps);
+    report_print(stdout, pid, started, elapsed, wk_link != NULL, &maps);
     wakeups_bpf__destroy(skel);
     return 0;
 }
