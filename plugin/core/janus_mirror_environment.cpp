@@ -62,11 +62,6 @@ bool JanusMirrorEnvironment::selected_pair_changed(janus_plugin_session* handle,
     return janus::selected_pair_changed(handle, known, known_agent_created_us);
 }
 
-std::optional<janus::InboundRewrite> JanusMirrorEnvironment::read_inbound_rewrite(
-    janus_plugin_session* handle, int mindex) {
-    return janus::read_inbound_rewrite(handle, mindex);
-}
-
 bool JanusMirrorEnvironment::set_core_answers_nacks(janus_plugin_session* handle, int mindex,
                                                     bool core_answers, std::string* why) {
     return janus::set_core_answers_nacks(handle, mindex, core_answers, why);

@@ -17,8 +17,6 @@ class JanusMirrorEnvironment : public MirrorEnvironment {
                                                std::function<void()> on_change) override;
     bool selected_pair_changed(janus_plugin_session* handle, const janus::SelectedPair& known,
                                int64_t known_agent_created_us) override;
-    std::optional<janus::InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle,
-                                                              int mindex) override;
     bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_answers,
                                 std::string* why) override;
     bool set_outbound_roc(janus_plugin_session* handle, uint32_t ssrc, uint32_t roc,

@@ -135,36 +135,6 @@ void KernelMirror::publisher_down(room::Publisher& publisher) {
     publishers_.erase(it);
 }
 
-void KernelMirror::refresh_wire_numbering() {
-    if (!available()) return;
-    struct Pending {
-        janus_plugin_session* handle;
-        std::shared_ptr<room::PublisherStream> stream;
-    };
-    std::vector<Pending> pending;
-    {
-        std::lock_guard guard(lock_);
-        if (stopped_) return;
-        for (const auto& [publisher, entry] : publishers_) {
-            auto streams = publisher->streams_snapshot();
-            if (!streams) continue;
-            for (const auto& s : *streams)
-                // Simulcast legs are numbered by their rewriters, not the wire.
-                if (s->kernel_publisher_id != 0 && !s->simulcast && !s->wire_known)
-                    pending.push_back({entry.handle, s});
-        }
-    }
-    // The bridge takes the publisher's handle mutex: no lock of ours held.
-    for (const auto& p : pending) {
-        auto rewrite = env_.read_inbound_rewrite(p.handle, p.stream->media.mindex);
-        if (!rewrite || rewrite->wire_ssrc != p.stream->kernel_ssrc) continue;
-        std::lock_guard sg(p.stream->lock);
-        p.stream->wire_seq_shift = rewrite->seq_shift;
-        p.stream->wire_ts_shift = rewrite->ts_shift;
-        p.stream->wire_known = true;
-    }
-}
-
 void KernelMirror::subscriber_up(janus_plugin_session* handle, room::Subscriber& subscriber,
                                  bool retry) {
     if (!available()) return;
@@ -222,8 +192,6 @@ std::string KernelMirror::leg_blocker(const room::Subscriber& subscriber,
     if (!source) return "no source stream";
     if (source->muted) return "publisher stream muted by a moderator";
     if (source->kernel_publisher_id == 0) return "publisher stream not up for sealing";
-    if (!source->simulcast && !source->wire_known)
-        return "waiting for the core's numbering of the publisher stream";
     if (!stream.active || !stream.send || stream.paused)
         return "not sending (paused or send=false)";
     const uint16_t profile =

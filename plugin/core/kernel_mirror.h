@@ -66,10 +66,6 @@ class KernelMirror {
     void publisher_down(room::Publisher& publisher);
     void subscriber_down(room::Subscriber& subscriber);
 
-    // Learns how the core renumbers each sealable stream's packets (needs a
-    // first packet); call without holding room or subscriber locks.
-    void refresh_wire_numbering();
-
     // Re-decides the path of every stream of a subscriber (after any request
     // that changed it, and periodically).
     void reconcile(room::Subscriber& subscriber);

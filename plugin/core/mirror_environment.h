@@ -47,8 +47,6 @@ class MirrorEnvironment {
     virtual bool selected_pair_changed(janus_plugin_session* handle,
                                        const janus::SelectedPair& known,
                                        int64_t known_agent_created_us) = 0;
-    virtual std::optional<janus::InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle,
-                                                                      int mindex) = 0;
     virtual bool set_core_answers_nacks(janus_plugin_session* handle, int mindex, bool core_answers,
                                         std::string* why) = 0;
     virtual bool set_outbound_roc(janus_plugin_session* handle, uint32_t ssrc, uint32_t roc,

@@ -125,7 +125,6 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
 
 void Plugin::reconcile_all_subscribers() {
     if (!mirror_ || !mirror_->available()) return;
-    mirror_->refresh_wire_numbering();
     for (const auto& room : rooms_.all())
         for (const auto& subscriber : room->subscribers()) {
             mirror_->check_selected_pair(*subscriber);
@@ -567,11 +566,8 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
                 item.set("packets_in", s->packets_in).set("bytes_in", s->bytes_in);
                 item.set("subscribers", static_cast<uint64_t>(s->subscribers.size()));
                 if (s->kernel_publisher_id) {
-                    // How user space numbers the wire packets; the kernel's
-                    // own count is in the admin "datapath" request. A leg's
-                    // out index is the kernel's in index + index_delta.
-                    item.set_bool("wire_known", s->wire_known);
-                    item.set("wire_seq_shift", static_cast<uint64_t>(s->wire_seq_shift.load()));
+                    // A delta leg's out index is this in index + its
+                    // index_delta.
                     item.set("in_index_highest", s->in_index.highest());
                 }
                 streams.append(item);

@@ -99,35 +99,20 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             return;
         }
     }
-    // Numbered as on the wire: the publisher's own sequence numbers (the
-    // core's renumbering undone), one SSRC per non-simulcast stream, so a
-    // delta leg's index offset and its NACK rebuilds (history) agree.
-    const bool track_index = !stream.simulcast && stream.wire_known;
-    const uint16_t wire_seq = static_cast<uint16_t>(view->sequence - stream.wire_seq_shift);
-    const uint32_t wire_ts = view->timestamp - stream.wire_ts_shift;
-    const uint64_t in_index = track_index ? stream.in_index.update(wire_seq) : 0;
+    // A delta leg counts from the numbering the plugin receives: the core's
+    // (janus_rtp_header_update), one SSRC and continuous across the
+    // publisher's SSRC changes, so the leg's index offset, its NACK rebuilds
+    // (history) and the user path's rewriter all start from the same packet.
+    const bool track_index = !stream.simulcast;
+    const uint64_t in_index = track_index ? stream.in_index.update(view->sequence) : 0;
     int64_t wallclock_us = 0;  // for Sender Reports of kernel legs, read once
     uint8_t buffer[kMaxPacket];
-    // The packet as the core received it (wire numbering): what the NACK
-    // history keeps and what a sealed leg's rewrite starts from. Built once,
-    // when the first of them needs it.
-    uint8_t wire[kMaxPacket];
-    bool wire_ready = false;
-    auto wire_packet = [&] {
-        if (!wire_ready) {
-            std::memcpy(wire, packet.data(), packet.size());
-            media::write_u16(wire + 2, wire_seq);
-            media::write_u32(wire + 4, wire_ts);
-            wire_ready = true;
-        }
-        return std::span<const uint8_t>(wire, packet.size());
-    };
     if (track_index && video && stream.kernel_publisher_id != 0) {
         if (!stream.history) stream.history = std::make_unique<media::PacketHistory>();
-        stream.history->store(in_index, wire_packet());
+        stream.history->store(in_index, packet);
     }
-    // Muted by a moderator: the numbering above still follows the wire (the
-    // index space must not lose the ROC), but no subscriber gets it.
+    // Muted by a moderator: the numbering above still follows the stream
+    // (the index space must not lose the ROC), but no subscriber gets it.
     if (stream.muted) {
         counters_.moderated++;
         return;
@@ -176,10 +161,10 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
             sub->kernel.synced = true;
             sub->kernel.last_in_index = in_index;
             sub->kernel.last_out_index = out_index;
-            sub->kernel.ts_delta = out.timestamp - wire_ts;
+            sub->kernel.ts_delta = out.timestamp - view->timestamp;
         }
         if (track_index && sealed_ && sub->sealed) {
-            if (sealed_sender().add(sub->sealed, wire_packet(), in_index)) {
+            if (sealed_sender().add(sub->sealed, packet, in_index)) {
                 auto& k = sub->kernel;
                 // The sealed period starts here: NACKs from this index on are
                 // answered with the sealed bytes (nack_responder).

@@ -51,12 +51,12 @@ size_t SealedLeg::seal_into(std::span<uint8_t> payload, std::span<const uint8_t>
     return sealer_.seal(payload.first(rtp.size()), out_index, payload);
 }
 
-bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64_t in_index) {
+bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> publisher_rtp, uint64_t in_index) {
     const size_t headers = datapath::udp_frame_headers(path_.family);
     if (!headers) return false;
     // Rewritten where it is sealed and sent: no copy but the one into the slot.
     const size_t sealed = seal_into(
-        std::span<uint8_t>(slot.data + headers, SC_TX_SLOT_DATA - headers), wire_rtp,
+        std::span<uint8_t>(slot.data + headers, SC_TX_SLOT_DATA - headers), publisher_rtp,
         (in_index + params_.index_delta) & SC_SRTP_INDEX_MASK,
         [&](std::span<uint8_t> rtp) { return datapath::rewrite_in_place(rtp, in_index, params_); });
     if (!sealed || !frame(slot, sealed)) return false;

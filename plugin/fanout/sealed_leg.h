@@ -47,10 +47,10 @@ class SealedLeg {
     const datapath::LegParams& params() const { return params_; }
     Numbering numbering() const { return numbering_; }
 
-    // Writes the leg's whole frame for `wire_rtp` at publisher index
+    // Writes the leg's whole frame for `publisher_rtp` at publisher index
     // `in_index` into `slot`. false when the leg's rewrite declines the
     // packet (datapath::rewrite_for_leg) or it would not fit the slot.
-    bool fill(sc_tx_slot& slot, std::span<const uint8_t> wire_rtp, uint64_t in_index);
+    bool fill(sc_tx_slot& slot, std::span<const uint8_t> publisher_rtp, uint64_t in_index);
 
     // A rewritten leg: `rtp` is the leg's packet as the fan-out numbered it
     // (what relay_rtp would get), sealed at `out_index` (48 bits) and kept

@@ -21,13 +21,13 @@ class SealedLegSender {
     // Per thread: one publisher packet's batch is begin(), add()..., flush(),
     // all on the calling thread. `legs` bounds the add() calls that follow.
     virtual void begin(size_t legs) = 0;
-    // The leg's packet for `wire_rtp` (the publisher's plaintext in wire
-    // numbering) at publisher index `in_index`. true: taken, so do not relay
+    // The leg's packet for `publisher_rtp` (the publisher's plaintext as
+    // the plugin received it) at publisher index `in_index`. true: taken, so do not relay
     // it (queued, or dropped and counted against the leg, e.g. a full ring:
     // a NACK repairs it). false: the leg cannot carry this packet (its
     // rewrite declines it); relay it, which is safe because a NACK for it
     // is declined the same way (never two different packets at one index).
-    virtual bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
+    virtual bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> publisher_rtp,
                      uint64_t in_index) = 0;
     // A leg whose packets the fan-out numbers itself (simulcast: no delta
     // maps its index to the publisher's): `rtp` is the packet as relay_rtp

@@ -38,11 +38,11 @@ void SealedSender::claim(size_t legs) {
     batch.used = 0;
 }
 
-bool SealedSender::add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
-                       uint64_t in_index) {
+bool SealedSender::add(const std::shared_ptr<SealedLeg>& leg,
+                       std::span<const uint8_t> publisher_rtp, uint64_t in_index) {
     // A delta leg's lost packet is rebuilt from the publisher's history.
-    return take(leg,
-                [&](sc_tx_slot* slot) { return !slot || leg->fill(*slot, wire_rtp, in_index); });
+    return take(
+        leg, [&](sc_tx_slot* slot) { return !slot || leg->fill(*slot, publisher_rtp, in_index); });
 }
 
 bool SealedSender::add_rewritten(const std::shared_ptr<SealedLeg>& leg,

@@ -24,7 +24,7 @@ class SealedSender : public SealedLegSender {
     explicit SealedSender(std::unique_ptr<datapath::Transmitter> transmitter);
 
     void begin(size_t legs) override;
-    bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> wire_rtp,
+    bool add(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> publisher_rtp,
              uint64_t in_index) override;
     bool add_rewritten(const std::shared_ptr<SealedLeg>& leg, std::span<const uint8_t> rtp,
                        uint64_t out_index) override;

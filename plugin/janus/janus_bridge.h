@@ -63,18 +63,6 @@ LegReport read_leg_report(janus_plugin_session* handle, HandleLock lock = Handle
 // redacted to their lengths.
 std::string describe_leg_json(janus_plugin_session* handle, HandleLock lock = HandleLock::take);
 
-// How the core renumbers a publisher medium's incoming RTP before plugins
-// see it: plugin seq = wire seq + seq_shift (mod 2^16), plugin timestamp =
-// wire timestamp + ts_shift (mod 2^32), while the peer keeps wire_ssrc.
-// nullopt before the first packet (the core sets its context then).
-struct InboundRewrite {
-    std::uint32_t wire_ssrc = 0;
-    std::uint16_t seq_shift = 0;
-    std::uint32_t ts_shift = 0;
-};
-std::optional<InboundRewrite> read_inbound_rewrite(janus_plugin_session* handle, int mindex,
-                                                   std::string* why_not = nullptr);
-
 // Whether the core answers this medium's NACKs from its own retransmission
 // buffer (and strips them before the plugin sees the RTCP). Off while the
 // kernel serves the medium: the core's buffer lacks the kernel's packets, so

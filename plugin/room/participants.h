@@ -38,23 +38,21 @@ struct PublisherStream {
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
     std::vector<std::shared_ptr<SubscriberStream>> subscribers;
-    media::SrtpIndexTracker in_index;  // wire SRTP index: what sealed legs count from
+    // The stream's SRTP index in the numbering the plugin receives (the
+    // core's: janus_rtp_header_update keeps it continuous across the
+    // publisher's SSRC changes): what delta legs count from.
+    media::SrtpIndexTracker in_index;
     // Set by the kernel mirror once the publisher's transport is read (its
     // legs may then be sealed); read lock-free by the fan-out.
     std::atomic<uint32_t> kernel_publisher_id{0};
     std::atomic<uint32_t> kernel_ssrc{0};
-    // The Janus core renumbers incoming RTP before plugins see it; sealed
-    // legs count wire numbers. wire = plugin - shift. Written once known.
-    std::atomic<bool> wire_known{false};
-    std::atomic<uint16_t> wire_seq_shift{0};
-    std::atomic<uint32_t> wire_ts_shift{0};
     int64_t last_keyframe_request_us = INT64_MIN / 2;  // never asked yet
     // "moderate" mute: nothing of this stream reaches any subscriber, on
     // the user path or the sealed one (Fanout drops it before either, and
     // the mirror takes its legs back to user space). Read without the lock
     // by the mirror.
     std::atomic<bool> muted{false};
-    // Video with sealed legs: the last packets in wire numbering, to answer
+    // Video with sealed legs: the last packets as the plugin got them, to answer
     // NACKs for what delta legs sealed (datapath::protect_for_leg).
     std::unique_ptr<media::PacketHistory> history;
     uint64_t packets_in = 0;

@@ -160,7 +160,7 @@ class RecordingSealedSender : public fanout::SealedLegSender {
   public:
     struct Add {
         const fanout::SealedLeg* leg;
-        std::vector<uint8_t> wire;
+        std::vector<uint8_t> rtp;
         uint64_t in_index;  // rewritten: the leg's out index
         bool rewritten = false;
     };
@@ -168,11 +168,11 @@ class RecordingSealedSender : public fanout::SealedLegSender {
         batches.emplace_back();
         bounds.push_back(legs);
     }
-    bool add(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> wire,
+    bool add(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> rtp,
              uint64_t in_index) override {
         REQUIRE(!batches.empty());
         if (decline_index && in_index == *decline_index) return false;
-        batches.back().push_back({leg.get(), {wire.begin(), wire.end()}, in_index});
+        batches.back().push_back({leg.get(), {rtp.begin(), rtp.end()}, in_index});
         return true;
     }
     bool add_rewritten(const std::shared_ptr<fanout::SealedLeg>& leg, std::span<const uint8_t> rtp,
@@ -196,10 +196,9 @@ std::shared_ptr<fanout::SealedLeg> fake_leg(uintptr_t tag) {
     return std::shared_ptr<fanout::SealedLeg>(owner, reinterpret_cast<fanout::SealedLeg*>(tag));
 }
 
-// The publisher stream as the mirror leaves it for kernel legs: numbering
-// known, an id; packets seq in [first, last) forwarded.
+// The publisher stream as the mirror leaves it for kernel legs: an id;
+// packets seq in [first, last) forwarded.
 void forward_sealed(fanout::Fanout& fanout, Setup& setup, uint16_t first, uint16_t last) {
-    setup.stream->wire_known = true;
     setup.stream->kernel_publisher_id = 7;
     for (uint16_t seq = first; seq < last; seq++)
         fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == first), nullptr,
@@ -208,12 +207,11 @@ void forward_sealed(fanout::Fanout& fanout, Setup& setup, uint16_t first, uint16
 
 }  // namespace
 
-TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the rest relayed") {
+TEST_CASE("sealed legs: one batch per publisher packet as the plugin got it, the rest relayed") {
     RecordingSink sink;
     RecordingSealedSender sealed;
     fanout::Fanout fanout(sink, &sealed);
     Setup setup(3);
-    setup.stream->wire_seq_shift = 100;  // the core renumbered: wire = seen - 100
     setup.subs[0]->sealed = fake_leg(0x10);
     setup.subs[2]->sealed = fake_leg(0x30);
     for (auto& s : setup.subs) s->kernel.serving = s->sealed != nullptr;
@@ -229,14 +227,15 @@ TEST_CASE("sealed legs: one batch per publisher packet in wire numbering, the re
         CHECK(sealed.batches[p][0].leg == reinterpret_cast<fanout::SealedLeg*>(0x10));
         CHECK(sealed.batches[p][1].leg == reinterpret_cast<fanout::SealedLeg*>(0x30));
         for (const auto& add : sealed.batches[p]) {
-            auto view = media::RtpPacketView::parse(add.wire);
+            auto view = media::RtpPacketView::parse(add.rtp);
             REQUIRE(view);
-            CHECK(view->sequence == 100 + p);  // wire numbering, as the core received it
-            CHECK(add.in_index == 100 + p);
+            // Not renumbered: the leg's rewrite happens where it is sealed.
+            CHECK(view->sequence == 200 + p);
+            CHECK(add.in_index == 200 + p);
         }
     }
     CHECK(fanout.counters().kernel_served == 10);
-    CHECK(setup.subs[0]->kernel.first_index == 100);
+    CHECK(setup.subs[0]->kernel.first_index == 200);
     CHECK(setup.subs[0]->kernel.skipped_for_kernel == 5);
 }
 
@@ -308,7 +307,7 @@ TEST_CASE("sealed legs: a simulcast leg gets its own rewrite, the bytes a relaye
         for (const auto& add : b) {
             CHECK(add.rewritten);
             CHECK(add.leg == reinterpret_cast<fanout::SealedLeg*>(0x20));
-            sealed_bytes.push_back(add.wire);
+            sealed_bytes.push_back(add.rtp);
             indexes.push_back(add.in_index);
         }
     REQUIRE(relayed.size() == 20);

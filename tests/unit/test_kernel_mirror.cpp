@@ -50,7 +50,6 @@ struct FakeEnvironment : MirrorEnvironment {
     std::string load_error;  // non-empty: the transmitter fails to load
     std::map<janus_plugin_session*, janus::LegTransport> transports;
     std::map<janus_plugin_session*, std::string> unreadable;  // why
-    std::optional<janus::InboundRewrite> rewrite;
     bool pair_changed = false;
     std::vector<std::tuple<janus_plugin_session*, int, bool>> nack_owner_calls;
     std::vector<std::pair<uint32_t, uint32_t>> roc_calls;  // (ssrc, roc)
@@ -85,9 +84,6 @@ struct FakeEnvironment : MirrorEnvironment {
     bool selected_pair_changed(janus_plugin_session*, const janus::SelectedPair&,
                                int64_t) override {
         return pair_changed;
-    }
-    std::optional<janus::InboundRewrite> read_inbound_rewrite(janus_plugin_session*, int) override {
-        return rewrite;
     }
     bool set_core_answers_nacks(janus_plugin_session* h, int mindex, bool core_answers,
                                 std::string*) override {
@@ -175,7 +171,6 @@ struct Room {
         sm.local_ssrc = kLegSsrc;
         s.media = {sm};
         env.transports[sub_handle] = s;
-        env.rewrite = janus::InboundRewrite{kPublisherSsrc, 5, 7};
     }
 
     std::string reason() {
@@ -193,12 +188,23 @@ std::unique_ptr<core::KernelMirror> mirror_for(
     return std::make_unique<core::KernelMirror>(r.env, mode, r.caps, 64);
 }
 
+// The usual start: both PeerConnections up, the subscriber's leg sealed.
+std::unique_ptr<core::KernelMirror> serve(Room& r) {
+    auto mirror = mirror_for(r);
+    mirror->publisher_up(r.pub_handle, r.publisher);
+    mirror->subscriber_up(r.sub_handle, r.subscriber);
+    REQUIRE(r.serving());
+    return mirror;
+}
+
 }  // namespace
 
 TEST_CASE(
-    "mirror: a connected subscriber's stream becomes a sealed leg once the numbering is known",
+    "mirror: a connected subscriber's stream becomes a sealed leg once a first packet set its "
+    "numbering",
     "[mirror]") {
     Room r;
+    r.leg->kernel.synced = false;
     auto mirror = mirror_for(r);
     REQUIRE(mirror->available());
     REQUIRE(mirror->sealed_sender() != nullptr);
@@ -207,13 +213,8 @@ TEST_CASE(
     CHECK(r.video->kernel_publisher_id != 0);
 
     mirror->subscriber_up(r.sub_handle, r.subscriber);
-    CHECK(r.reason() == "user path: waiting for the core's numbering of the publisher stream");
+    CHECK(r.reason() == "user path: waiting for a first packet to align numbering");
     CHECK_FALSE(r.serving());
-
-    mirror->refresh_wire_numbering();
-    CHECK(r.video->wire_known);
-    CHECK(r.video->wire_seq_shift == 5);
-    CHECK(r.video->wire_ts_shift == 7u);
 
     std::vector<core::KernelMirror::PathChange> changes;
     mirror->on_path_change([&](const core::KernelMirror::PathChange& c) { changes.push_back(c); });
@@ -222,6 +223,7 @@ TEST_CASE(
         r.leg->kernel.last_in_index = 1000;
         r.leg->kernel.last_out_index = 1003;
         r.leg->kernel.ts_delta = 90;
+        r.leg->kernel.synced = true;  // what the fan-out sets as it relays
     }
     mirror->reconcile(r.subscriber);
     REQUIRE(r.serving());
@@ -257,11 +259,7 @@ TEST_CASE(
 TEST_CASE("mirror: a leg handed back to Janus gives the core its NACKs and the next index's ROC",
           "[mirror]") {
     Room r;
-    auto mirror = mirror_for(r);
-    mirror->publisher_up(r.pub_handle, r.publisher);
-    mirror->refresh_wire_numbering();
-    mirror->subscriber_up(r.sub_handle, r.subscriber);
-    REQUIRE(r.serving());
+    auto mirror = serve(r);
     std::shared_ptr<fanout::SealedLeg> sealed = r.leg->sealed;
     {
         std::lock_guard guard(r.leg->lock);
@@ -298,7 +296,6 @@ TEST_CASE("mirror: every reason a leg stays with Janus is named", "[mirror]") {
         Room r;
         auto mirror = mirror_for(r);
         mirror->publisher_up(r.pub_handle, r.publisher);
-        mirror->refresh_wire_numbering();
         r.env.unreadable[r.sub_handle] = "selected pair is TURN relay";
         mirror->subscriber_up(r.sub_handle, r.subscriber);
         CHECK(r.reason() ==
@@ -311,11 +308,7 @@ TEST_CASE("mirror: every reason a leg stays with Janus is named", "[mirror]") {
     }
     SECTION("stream state") {
         Room r;
-        auto mirror = mirror_for(r);
-        mirror->publisher_up(r.pub_handle, r.publisher);
-        mirror->refresh_wire_numbering();
-        mirror->subscriber_up(r.sub_handle, r.subscriber);
-        REQUIRE(r.serving());
+        auto mirror = serve(r);
         struct Case {
             const char* expected;
             std::function<void(bool)> set;
@@ -348,11 +341,7 @@ TEST_CASE("mirror: every reason a leg stays with Janus is named", "[mirror]") {
     }
     SECTION("the publisher goes") {
         Room r;
-        auto mirror = mirror_for(r);
-        mirror->publisher_up(r.pub_handle, r.publisher);
-        mirror->refresh_wire_numbering();
-        mirror->subscriber_up(r.sub_handle, r.subscriber);
-        REQUIRE(r.serving());
+        auto mirror = serve(r);
         mirror->publisher_down(r.publisher);
         mirror->reconcile(r.subscriber);
         CHECK(r.reason() == "user path: publisher stream not up for sealing");
@@ -362,11 +351,7 @@ TEST_CASE("mirror: every reason a leg stays with Janus is named", "[mirror]") {
 TEST_CASE("mirror: a departed subscriber's legs are gone before its PeerConnection is freed",
           "[mirror]") {
     Room r;
-    auto mirror = mirror_for(r);
-    mirror->publisher_up(r.pub_handle, r.publisher);
-    mirror->refresh_wire_numbering();
-    mirror->subscriber_up(r.sub_handle, r.subscriber);
-    REQUIRE(r.serving());
+    auto mirror = serve(r);
     auto sealed = r.leg->sealed;
     mirror->subscriber_down(r.subscriber);
     CHECK_FALSE(r.serving());
