@@ -530,9 +530,8 @@ api::Json KernelMirror::describe() {
         return info;
     }
     info.set("transmitter", "sealed");
-    info.set("sealed", sealed_->describe());
-    std::lock_guard guard(lock_);
     api::Json legs = api::Json::array();
+    std::unique_lock guard(lock_);
     for (const auto& [id, leg] : sealed_legs_) {
         const auto c = leg->counters();
         api::Json item = api::Json::object();
@@ -546,7 +545,11 @@ api::Json KernelMirror::describe() {
         item.set("drops", drops);
         legs.append(item);
     }
+    guard.unlock();
     info.set("legs", legs);
+    // Read after the legs: the program counts a frame's result before the
+    // sender books it to its leg, so these totals are never behind the legs'.
+    info.set("sealed", sealed_->describe());
     return info;
 }
 
