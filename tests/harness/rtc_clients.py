@@ -53,15 +53,18 @@ class ToneAudioTrack(AudioStreamTrack):
         self.t = 0
 
     async def recv(self):
-        frame = await super().recv()
-        n = frame.samples
+        # The base track paces 20 ms frames (at its own 8 kHz); the tone
+        # fills each with 20 ms at 48 kHz, so the RTP clock runs at the
+        # Opus rate (a recording's duration comes out right).
+        await super().recv()
+        n = 960
         t = numpy.arange(self.t, self.t + n)
-        self.t += n
         pcm = (numpy.sin(2 * numpy.pi * 440 * t / 48000) * 8000).astype(numpy.int16)
         out = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         out.sample_rate = 48000
-        out.pts = frame.pts
+        out.pts = self.t
         out.time_base = fractions.Fraction(1, 48000)
+        self.t += n
         return out
 
 
