@@ -31,6 +31,8 @@ packages=(
     # smoke test runs in ctest)
     golang-go golang-github-pion-webrtc.v3-dev
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good python3-matplotlib
+    # recordings: janus-pp-rec turns .mjr into media files, ffprobe checks them
+    janus-tools ffmpeg
 )
 
 [ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }

@@ -24,7 +24,7 @@ namespace {
 bool is_sync_request(const std::string& request) {
     return request == "create" || request == "edit" || request == "destroy" || request == "list" ||
            request == "exists" || request == "listparticipants" || request == "kick" ||
-           request == "allowed" || request == "moderate";
+           request == "allowed" || request == "moderate" || request == "enable_recording";
 }
 
 bool is_async_request(const std::string& request) {
@@ -408,6 +408,7 @@ void Plugin::setup_media(janus_plugin_session* handle) {
         const uint32_t cap = publisher->bitrate ? publisher->bitrate : room->settings().bitrate;
         if (cap) gateway_->send_remb(handle, cap);
         mirror_->publisher_up(handle, *publisher);
+        publisher_media_up_recording(*room, *publisher);
         JANUS_LOG(LOG_INFO, "[SwiftCall] publisher %" PRIu64 " in room %" PRIu64 " is up\n",
                   publisher->id, room->id());
         notify_new_publisher(*room, *publisher);
@@ -565,6 +566,11 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
                 item.set("mid", s->media.mid).set("codec", s->media.codec);
                 item.set("packets_in", s->packets_in).set("bytes_in", s->bytes_in);
                 item.set("subscribers", static_cast<uint64_t>(s->subscribers.size()));
+                if (s->recorder) {
+                    item.set("recording", s->recorder->path());
+                    item.set("recorded_packets", s->recorder->packets());
+                    if (s->recorder->failed()) item.set_bool("recording_failed", true);
+                }
                 if (s->kernel_publisher_id) {
                     // A delta leg's out index is this in index + its
                     // index_delta.
@@ -616,6 +622,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     drops.set("malformed", c.malformed.load()).set("oversized", c.oversized.load());
     drops.set("unknown_substream", c.unknown_substream.load());
     drops.set("moderated", c.moderated.load());
+    drops.set("recorded", c.recorded.load());
     drops.set("kernel_served", c.kernel_served.load());
     drops.set("sealed_declined", c.sealed_declined.load());
     drops.set("handover_held", c.handover_held.load());

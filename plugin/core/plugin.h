@@ -77,6 +77,7 @@ class Plugin {
     api::Json room_kick(const json_t* body);
     api::Json room_allowed(const json_t* body);
     api::Json room_moderate(const json_t* body);
+    api::Json room_enable_recording(const json_t* body);
     std::shared_ptr<room::Room> room_for(const json_t* body, bool check_secret);
 
     // Asynchronous verbs; each returns the event and optional jsep to push.
@@ -100,6 +101,18 @@ class Plugin {
     Reply switch_subscriber(Session& session, const json_t* body);
     Reply update_subscriber(Session& session, const json_t* body, const std::string& request);
     Reply leave_subscriber(Session& session);
+
+    // Recording (publisher_recording.cpp). *_locked: the caller holds
+    // publisher.recording_lock.
+    void start_recording_locked(room::Room& room, room::Publisher& publisher, bool ask_keyframe);
+    void stop_recording_locked(room::Publisher& publisher);
+    // A request's "record" / "filename"; throws api::ApiError.
+    void apply_record_fields(const std::shared_ptr<room::Room>& room, room::Publisher& publisher,
+                             bool media_up, const json_t* body);
+    void publisher_media_up_recording(room::Room& room, room::Publisher& publisher);
+    void publisher_streams_replaced_recording(room::Room& room, room::Publisher& publisher,
+                                              bool media_up);
+    void publisher_down_recording(room::Publisher& publisher);
 
     // Teardown shared by unpublish, hangup, leave, kick and destroy.
     void unpublish_streams(room::Room& room, room::Publisher& publisher, bool notify);

@@ -59,6 +59,12 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
             room.videocodecs = parse_codec_list(option, value, true);
         else if (key == "notify_joining")
             room.notify_joining = parse_bool(option, value);
+        else if (key == "record")
+            room.record = parse_bool(option, value);
+        else if (key == "rec_dir")
+            room.rec_dir = value;
+        else if (key == "lock_record")
+            room.lock_record = parse_bool(option, value);
         else if (auto unsupported = room::check_unimplemented_room_option(key, value)) {
             if (unsupported->severity == room::UnsupportedSeverity::refuse)
                 throw ConfigError(category + "." + unsupported->message);
@@ -136,6 +142,10 @@ std::vector<std::pair<std::string, std::string>> room_config_items(const room::R
     if (!room.secret.empty()) items.emplace_back("secret", room.secret);
     if (!room.pin.empty()) items.emplace_back("pin", room.pin);
     if (room.notify_joining) items.emplace_back("notify_joining", "yes");
+    // As stock's create/edit write them.
+    if (room.record) items.emplace_back("record", "yes");
+    if (!room.rec_dir.empty()) items.emplace_back("rec_dir", room.rec_dir);
+    if (room.lock_record) items.emplace_back("lock_record", "yes");
     return items;
 }
 

@@ -76,7 +76,9 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
                                 {"id", FieldType::positive_integer},
                                 {"display", FieldType::string},
                                 {"pin", FieldType::string},
-                                {"token", FieldType::string}});
+                                {"token", FieldType::string},
+                                {"record", FieldType::boolean},
+                                {"filename", FieldType::string}});
     auto room = room_for(body, false);
     const auto settings = room->settings();
     api::check_secret(settings.pin, body, "pin");
@@ -147,6 +149,8 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
         // joinandconfigure: the offer comes with the join.
         Reply configured = configure_publisher(session, body, jsep);
         reply.jsep = configured.jsep;
+    } else {
+        apply_record_fields(room, *publisher, false, body);
     }
     return reply;
 }
@@ -171,7 +175,9 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
                                 {"audiocodec", FieldType::string},
                                 {"videocodec", FieldType::string},
                                 {"descriptions", FieldType::array},
-                                {"streams", FieldType::array}});
+                                {"streams", FieldType::array},
+                                {"record", FieldType::boolean},
+                                {"filename", FieldType::string}});
     std::shared_ptr<room::Room> room;
     std::shared_ptr<room::Publisher> publisher;
     {
@@ -181,6 +187,7 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
     }
     if (!room || !publisher) throw ApiError(ErrorCode::join_first, "Not joined");
     const auto settings = room->settings();
+    apply_record_fields(room, *publisher, session.media_up, body);
     if (auto bitrate = api::int_field(body, "bitrate")) {
         if (*bitrate < 0 || *bitrate > (1ll << 31))
             throw ApiError(ErrorCode::invalid_element, "Invalid element (bitrate)");
@@ -289,7 +296,14 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
             if (s->media.kind == room::MediaKind::video && !json_object_get(event.get(), "video_codec"))
                 event.set("video_codec", s->media.codec);
         }
+        {
+            // A renegotiation makes new stream objects: their recordings
+            // start over in new files (stock keeps its streams).
+            std::lock_guard rec_guard(publisher->recording_lock);
+            stop_recording_locked(*publisher);
+        }
         publisher->set_streams(std::move(streams));
+        publisher_streams_replaced_recording(*room, *publisher, session.media_up);
         Json list = Json::array();
         if (auto snap = publisher->streams_snapshot())
             for (const auto& s : *snap) list.append(stream_json(*s));
@@ -306,6 +320,7 @@ void Plugin::unpublish_streams(room::Room& room, room::Publisher& publisher, boo
     auto streams = publisher.streams_snapshot();
     if (!streams || streams->empty()) return;
     mirror_->publisher_down(publisher);
+    publisher_down_recording(publisher);
     std::set<room::SessionHandle> affected;
     for (const auto& stream : *streams) {
         std::lock_guard guard(stream->lock);

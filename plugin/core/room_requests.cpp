@@ -1,5 +1,6 @@
 // Synchronous VideoRoom verbs: create, edit, destroy, list, exists,
-// listparticipants, kick, allowed.
+// listparticipants, kick, allowed, moderate (enable_recording is in
+// publisher_recording.cpp).
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -39,7 +40,8 @@ Json room_json(const room::RoomSettings& s, size_t participants) {
     // Stock's other keys, with what SwiftCall does (stock_room_options.cpp
     // lists these options as not implemented: their values are fixed).
     item.set_bool("require_e2ee", false).set_bool("dummy_publisher", false);
-    item.set_bool("record", false).set_bool("lock_record", false);
+    item.set_bool("record", s.record).set_bool("lock_record", s.lock_record);
+    if (!s.rec_dir.empty()) item.set("rec_dir", s.rec_dir);  // stock: absent when unset
     item.set_bool("audiolevel_ext", true).set_bool("audiolevel_event", false);
     item.set_bool("videoorient_ext", true).set_bool("playoutdelay_ext", false);
     item.set_bool("transport_wide_cc_ext", true);
@@ -65,9 +67,6 @@ constexpr api::FieldSpec kUnimplementedCreateFields[] = {
     {"videoorient_ext", FieldType::boolean},
     {"playoutdelay_ext", FieldType::boolean},
     {"transport_wide_cc_ext", FieldType::boolean},
-    {"record", FieldType::boolean},
-    {"rec_dir", FieldType::string},
-    {"lock_record", FieldType::boolean},
     {"dummy_publisher", FieldType::boolean},
     {"dummy_streams", FieldType::array},
 };
@@ -144,6 +143,7 @@ Json Plugin::handle_sync(const std::string& request, const json_t* body) {
     if (request == "kick") return room_kick(body);
     if (request == "allowed") return room_allowed(body);
     if (request == "moderate") return room_moderate(body);
+    if (request == "enable_recording") return room_enable_recording(body);
     throw ApiError(ErrorCode::invalid_request, "Unknown request '" + request + "'");
 }
 
@@ -201,7 +201,10 @@ Json Plugin::room_create(const json_t* body) {
                                 {"notify_joining", FieldType::boolean},
                                 {"permanent", FieldType::boolean},
                                 {"allowed", FieldType::array},
-                                {"admin_key", FieldType::string}});
+                                {"admin_key", FieldType::string},
+                                {"record", FieldType::boolean},
+                                {"rec_dir", FieldType::string},
+                                {"lock_record", FieldType::boolean}});
     api::validate_fields(body, kUnimplementedCreateFields);
     api::check_secret(config_.admin_key, body, "admin_key");
     const json_t* allowed = json_object_get(body, "allowed");
@@ -225,6 +228,9 @@ Json Plugin::room_create(const json_t* body) {
     s.bitrate = static_cast<uint32_t>(bitrate);
     s.fir_freq = static_cast<uint32_t>(fir);
     s.notify_joining = api::bool_field(body, "notify_joining").value_or(false);
+    s.record = api::bool_field(body, "record").value_or(false);
+    s.rec_dir = api::string_field(body, "rec_dir").value_or("");
+    s.lock_record = api::bool_field(body, "lock_record").value_or(false);
     // An `allowed` array, even an empty one, turns the check on (stock).
     s.check_allowed = allowed != nullptr;
     s.allowed = std::move(tokens);
@@ -264,8 +270,6 @@ Json Plugin::room_edit(const json_t* body) {
     if (permanent && !room_store_->available())
         throw ApiError(ErrorCode::unknown, "No configuration file, can't edit room permanently");
     auto room = room_for(body, true);
-    log_unimplemented(room->id(), check_unimplemented(body, {{"new_lock_record", "lock_record"},
-                                                             {"new_rec_dir", "rec_dir"}}));
     const auto bitrate = api::int_field(body, "new_bitrate");
     if (bitrate && (*bitrate < 0 || *bitrate > (1ll << 31)))
         throw ApiError(ErrorCode::invalid_element, "Invalid element (new_bitrate)");
@@ -283,6 +287,9 @@ Json Plugin::room_edit(const json_t* body) {
         if (fir) s.fir_freq = static_cast<uint32_t>(*fir);
         if (auto v = api::uint_field(body, "new_publishers"))
             s.max_publishers = static_cast<int>(std::min<uint64_t>(*v, 1000));
+        if (auto v = api::bool_field(body, "new_lock_record")) s.lock_record = *v;
+        // Recordings already open stay where they are; the next go here.
+        if (auto v = api::string_field(body, "new_rec_dir")) s.rec_dir = *v;
     });
     const bool saved = permanent && room_store_->save(room->settings());
     Json response = Json::object();

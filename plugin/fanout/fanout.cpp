@@ -117,6 +117,15 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         counters_.moderated++;
         return;
     }
+    // Recorded from the plaintext the plugin already has: no leg's path
+    // changes for it.
+    if (stream.recorder) {
+        auto recorded = stream.recorder->take(packet, substream, keyframe,
+                                              vp8 ? vp8->temporal_id : std::nullopt,
+                                              vp8 && vp8->layer_sync, now_us);
+        want_keyframe |= recorded.need_keyframe;
+        if (recorded.saved) counters_.recorded++;
+    }
     // This packet's sealed batch, opened for its first sealed leg.
     bool sealed_batch = false;
     auto sealed_sender = [&]() -> SealedLegSender& {

@@ -19,6 +19,7 @@ struct FanoutCounters {
     std::atomic<uint64_t> unknown_substream{0};
     std::atomic<uint64_t> moderated{0};  // muted by "moderate": counted, not sent
     std::atomic<uint64_t> forwarded{0};
+    std::atomic<uint64_t> recorded{0};         // written to a publisher stream's recording
     std::atomic<uint64_t> kernel_served{0};    // sealed and sent by the kernel transmitter
     std::atomic<uint64_t> sealed_declined{0};  // a sealed leg's rewrite declined it: relayed
     std::atomic<uint64_t> handover_held{0};    // held back while a leg's ROC is handed to the core

@@ -15,6 +15,7 @@
 #include "media/rtp_rewriter.h"
 #include "media/simulcast_selector.h"
 #include "media/srtp_index.h"
+#include "media/stream_recorder.h"
 #include "media/vp8_descriptor.h"
 #include "room/media_description.h"
 
@@ -55,6 +56,10 @@ struct PublisherStream {
     // Video with sealed legs: the last packets as the plugin got them, to answer
     // NACKs for what delta legs sealed (datapath::protect_for_leg).
     std::unique_ptr<media::PacketHistory> history;
+    // While the publisher is recorded: what the fan-out writes each packet
+    // to (after the moderation check, as stock: a muted stream is not
+    // recorded). Swapped by the control thread under this lock.
+    std::unique_ptr<media::StreamRecorder> recorder;
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
 };
@@ -87,6 +92,11 @@ struct Publisher {
     uint32_t private_id = 0;
     SessionHandle session = nullptr;
     uint32_t bitrate = 0;  // REMB cap in bps, 0 = room default
+    // Recording (stock: recording_active, recording_base). Guarded by
+    // recording_lock, which ranks above PublisherStream::lock.
+    std::mutex recording_lock;
+    bool recording_active = false;
+    std::string recording_base;  // the publisher's "filename"; empty: stock's own names
 
     // Streams are replaced as a whole on (re)publish; the media thread takes
     // a snapshot per packet instead of holding the room lock.

@@ -27,6 +27,12 @@ struct RoomSettings {
     bool check_allowed = false;
     std::set<std::string> allowed;
     bool permanent = false;
+    // Recording (stock names): every publisher of the room is recorded;
+    // where the .mjr files go (Janus's working folder when empty); whether
+    // starting or stopping a recording needs the room secret.
+    bool record = false;
+    std::string rec_dir;
+    bool lock_record = false;
 };
 
 }  // namespace swiftcall::room

@@ -16,12 +16,6 @@ struct Unimplemented {
 
 // Keys from the stock jcfg reader and `create` (janus_videoroom.c 1.1.2).
 constexpr std::array kUnimplemented{
-    Unimplemented{"record", "false", UnsupportedSeverity::warn,
-                  "recording is not supported yet: nothing is recorded"},
-    Unimplemented{"rec_dir", "", UnsupportedSeverity::warn,
-                  "recording is not supported yet: nothing is recorded"},
-    Unimplemented{"lock_record", "false", UnsupportedSeverity::warn,
-                  "recording is not supported yet: nothing is recorded"},
     Unimplemented{"bitrate_cap", "false", UnsupportedSeverity::warn,
                   "not supported yet: publishers may raise their bitrate with configure"},
     Unimplemented{"audiolevel_ext", "true", UnsupportedSeverity::warn,

@@ -82,7 +82,7 @@ TEST_CASE(
     "room") {
     // The values SwiftCall behaves as anyway pass without a word.
     auto quiet = parse_plugin_config({{"room-7",
-                                       {{"record", "false"},
+                                       {{"bitrate_cap", "false"},
                                         {"audiolevel_ext", "yes"},
                                         {"opus_fec", "true"},
                                         {"require_e2ee", "no"},
@@ -92,13 +92,31 @@ TEST_CASE(
 
     // A feature we do not give: the room loads, the warning names it.
     auto loud = parse_plugin_config(
-        {{"room-7", {{"record", "true"}, {"rec_dir", "/tmp/rec"}, {"audiolevel_event", "1"}}}});
+        {{"room-7", {{"bitrate_cap", "true"}, {"video_svc", "yes"}, {"audiolevel_event", "1"}}}});
     REQUIRE(loud.rooms.size() == 1);
     REQUIRE(loud.warnings.size() == 3);
     CHECK_THAT(loud.warnings[0],
                Catch::Contains("room-7.audiolevel_event = 1") && Catch::Contains("not supported"));
-    CHECK_THAT(loud.warnings[1], Catch::Contains("room-7.rec_dir = /tmp/rec"));
-    CHECK_THAT(loud.warnings[2], Catch::Contains("room-7.record = true"));
+    CHECK_THAT(loud.warnings[1], Catch::Contains("room-7.bitrate_cap = true"));
+    CHECK_THAT(loud.warnings[2], Catch::Contains("room-7.video_svc = yes"));
+
+    // Recording options are read as stock reads them, and written back.
+    auto rec = parse_plugin_config(
+        {{"room-8", {{"record", "yes"}, {"rec_dir", "/tmp/rec"}, {"lock_record", "true"}}}});
+    CHECK(rec.warnings.empty());
+    REQUIRE(rec.rooms.size() == 1);
+    CHECK(rec.rooms[0].record);
+    CHECK(rec.rooms[0].rec_dir == "/tmp/rec");
+    CHECK(rec.rooms[0].lock_record);
+    const auto items = room_config_items(rec.rooms[0]);
+    auto has = [&](const char* k, const char* v) {
+        for (const auto& [key, value] : items)
+            if (key == k && value == v) return true;
+        return false;
+    };
+    CHECK(has("record", "yes"));
+    CHECK(has("rec_dir", "/tmp/rec"));
+    CHECK(has("lock_record", "yes"));
 
     // allowed is no stock jcfg option; it must not look like a token check.
     auto allowed = parse_plugin_config({{"room-7", {{"allowed", "abc"}}}});

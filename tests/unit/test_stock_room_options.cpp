@@ -5,19 +5,22 @@
 using namespace swiftcall::room;
 
 TEST_CASE("a stock option is quiet only at the value SwiftCall behaves as") {
-    CHECK_FALSE(check_unimplemented_room_option("record", "false"));
-    CHECK_FALSE(check_unimplemented_room_option("record", "no"));
+    CHECK_FALSE(check_unimplemented_room_option("bitrate_cap", "false"));
+    CHECK_FALSE(check_unimplemented_room_option("bitrate_cap", "no"));
     CHECK_FALSE(check_unimplemented_room_option("playoutdelay_ext", "0"));
     CHECK_FALSE(check_unimplemented_room_option("transport_wide_cc_ext", "true"));
     // SwiftCall's own options are not this table's business.
     CHECK_FALSE(check_unimplemented_room_option("pin", "1234"));
     CHECK_FALSE(is_unimplemented_room_option("pin"));
 
-    auto record = check_unimplemented_room_option("record", "true");
-    REQUIRE(record);
-    CHECK(record->severity == UnsupportedSeverity::warn);
-    CHECK_THAT(record->message,
-               Catch::StartsWith("record = true: ") && Catch::Contains("not supported"));
+    // Recording is implemented: no longer this table's business either.
+    CHECK_FALSE(is_unimplemented_room_option("record"));
+    CHECK_FALSE(is_unimplemented_room_option("rec_dir"));
+    auto cap = check_unimplemented_room_option("bitrate_cap", "true");
+    REQUIRE(cap);
+    CHECK(cap->severity == UnsupportedSeverity::warn);
+    CHECK_THAT(cap->message,
+               Catch::StartsWith("bitrate_cap = true: ") && Catch::Contains("not supported"));
     // Options that only configure a missing feature warn at every value.
     REQUIRE(check_unimplemented_room_option("audio_active_packets", "100"));
     REQUIRE(check_unimplemented_room_option("h264_profile", "42e01f"));
