@@ -54,6 +54,10 @@ public:
         return *this;
     }
     Json& set(const char* key, int value) { return set(key, static_cast<int64_t>(value)); }
+    Json& set(const char* key, double value) {
+        json_object_set_new(value_, key, json_real(value));
+        return *this;
+    }
     Json& set(const char* key, unsigned value) { return set(key, static_cast<int64_t>(value)); }
     Json& set_bool(const char* key, bool value) {
         json_object_set_new(value_, key, json_boolean(value));

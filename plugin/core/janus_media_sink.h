@@ -1,6 +1,7 @@
 // MediaSink on top of the Janus gateway callbacks.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "api/json.h"
@@ -42,6 +43,14 @@ public:
         gateway_->push_event(static_cast<janus_plugin_session*>(subscriber), self_, nullptr,
                              event.get(), nullptr);
     }
+
+    void talking_changed(const room::Publisher& publisher, const room::PublisherStream& stream,
+                         bool talking, double average_dbov) override {
+        if (on_talking) on_talking(publisher, stream, talking, average_dbov);
+    }
+    // The plugin's room notification (it knows the room's participants).
+    std::function<void(const room::Publisher&, const room::PublisherStream&, bool, double)>
+        on_talking;
 
 private:
     janus_callbacks* gateway_;

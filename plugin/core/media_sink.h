@@ -19,6 +19,11 @@ public:
     virtual void request_keyframe(room::SessionHandle publisher, int mindex) = 0;
     virtual void simulcast_changed(room::SessionHandle subscriber, const std::string& mid,
                                    int substream, int temporal) = 0;
+    // A publisher's audio stream started or stopped talking (room
+    // audiolevel_event). Called on the media thread with no lock held.
+    virtual void talking_changed(const room::Publisher& publisher,
+                                 const room::PublisherStream& stream, bool talking,
+                                 double average_dbov) = 0;
 };
 
 }  // namespace swiftcall::core

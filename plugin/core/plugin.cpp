@@ -92,6 +92,9 @@ int Plugin::init(janus_callbacks* gateway, janus_plugin* self, const char* confi
     gateway_ = gateway;
     self_ = self;
     sink_ = std::make_unique<JanusMediaSink>(gateway, self);
+    sink_->on_talking = [this](const room::Publisher& p, const room::PublisherStream& s,
+                               bool talking,
+                               double average) { notify_talking(p, s, talking, average); };
     mirror_ = std::make_unique<KernelMirror>(mirror_env_, config_.datapath, capabilities_,
                                              config_.tx_ring_slots);
     // Event handlers learn every move of a leg between kernel and user path.

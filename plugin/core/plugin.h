@@ -121,6 +121,10 @@ class Plugin {
 
     void notify_room(room::Room& room, const api::Json& event, const room::Publisher* except);
     void notify_new_publisher(room::Room& room, const room::Publisher& publisher);
+    // "talking" / "stopped-talking" to the whole room (the speaker too, as
+    // stock) and the event handlers; from the media thread, no lock held.
+    void notify_talking(const room::Publisher& publisher, const room::PublisherStream& stream,
+                        bool talking, double average_dbov);
     // Janus event handlers (when enabled): joined, published, unpublished,
     // leaving, subscribed, with the path each subscriber leg takes.
     void notify_event_handlers(janus_plugin_session* handle, api::Json info);

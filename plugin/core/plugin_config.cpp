@@ -65,6 +65,12 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
             room.rec_dir = value;
         else if (key == "lock_record")
             room.lock_record = parse_bool(option, value);
+        else if (key == "audiolevel_event")
+            room.audiolevel_event = parse_bool(option, value);
+        else if (key == "audio_active_packets")
+            room.audio_active_packets = static_cast<int>(parse_uint(option, value, 100000));
+        else if (key == "audio_level_average")
+            room.audio_level_average = static_cast<int>(parse_uint(option, value, 127));
         else if (auto unsupported = room::check_unimplemented_room_option(key, value)) {
             if (unsupported->severity == room::UnsupportedSeverity::refuse)
                 throw ConfigError(category + "." + unsupported->message);
@@ -83,6 +89,9 @@ room::RoomSettings parse_room(const std::string& category, const ConfigSection& 
     }
     if (room.max_publishers < 1)
         throw ConfigError("option '" + category + ".publishers' must be at least 1");
+    if (room.audio_active_packets < 1 || room.audio_level_average < 1)
+        throw ConfigError("options '" + category +
+                          ".audio_active_packets' and '.audio_level_average' must be at least 1");
     room.permanent = true;
     return room;
 }
@@ -146,6 +155,11 @@ std::vector<std::pair<std::string, std::string>> room_config_items(const room::R
     if (room.record) items.emplace_back("record", "yes");
     if (!room.rec_dir.empty()) items.emplace_back("rec_dir", room.rec_dir);
     if (room.lock_record) items.emplace_back("lock_record", "yes");
+    if (room.audiolevel_event) {
+        items.emplace_back("audiolevel_event", "yes");
+        items.emplace_back("audio_active_packets", std::to_string(room.audio_active_packets));
+        items.emplace_back("audio_level_average", std::to_string(room.audio_level_average));
+    }
     return items;
 }
 

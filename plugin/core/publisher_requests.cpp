@@ -35,7 +35,38 @@ Json stream_json(const room::PublisherStream& s) {
     info.set("codec", s.media.codec);
     if (s.simulcast) info.set_bool("simulcast", true);
     if (s.muted) info.set_bool("moderated", true);
+    if (s.media.kind == room::MediaKind::audio && s.audio_level_ext_id > 0)
+        info.set_bool("talking", s.talking());
     return info;
+}
+
+const char* const kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+// The window and threshold of a publisher's talk detection: its own
+// (join/configure), else the room's.
+std::pair<int, int> talk_params(const room::RoomSettings& s, const room::Publisher& p) {
+    const int window = p.user_audio_active_packets.load();
+    const int threshold = p.user_audio_level_average.load();
+    return {window ? window : s.audio_active_packets, threshold ? threshold : s.audio_level_average};
+}
+
+// A request's audio_active_packets / audio_level_average (positive, typed by
+// the caller's validate_fields): they apply to the streams at once.
+void apply_talk_fields(const room::RoomSettings& s, room::Publisher& p, const json_t* body) {
+    const auto window = api::uint_field(body, "audio_active_packets");
+    const auto threshold = api::uint_field(body, "audio_level_average");
+    if (!window && !threshold) return;
+    if (!s.audiolevel_event)
+        JANUS_LOG(LOG_WARN,
+                  "[SwiftCall] room %" PRIu64 " has no audiolevel_event: publisher %" PRIu64
+                  "'s audio_active_packets / audio_level_average are kept but unused\n",
+                  s.id, p.id);
+    if (window) p.user_audio_active_packets = static_cast<int>(std::min<uint64_t>(*window, 100000));
+    if (threshold) p.user_audio_level_average = static_cast<int>(std::min<uint64_t>(*threshold, 127));
+    const auto [w, t] = talk_params(s, p);
+    if (auto streams = p.streams_snapshot())
+        for (const auto& st : *streams)
+            if (st->talk) st->talk->set_params(w, t);
 }
 
 }  // namespace
@@ -60,7 +91,24 @@ Json Plugin::publisher_json(const room::Publisher& p) const {
         }
     }
     pl.set("streams", streams);
+    if (auto talking = p.talking()) pl.set_bool("talking", *talking);  // stock's, deprecated there
     return pl;
+}
+
+void Plugin::notify_talking(const room::Publisher& publisher, const room::PublisherStream& stream,
+                            bool talking, double average_dbov) {
+    auto room = rooms_.find(publisher.room_id);
+    if (!room) return;
+    Json event = Json::object();
+    event.set("videoroom", talking ? "talking" : "stopped-talking").set("room", room->id());
+    event.set("id", publisher.id).set("mindex", stream.media.mindex).set("mid", stream.media.mid);
+    event.set("audio-level-dBov-avg", average_dbov);
+    notify_room(*room, event, nullptr);
+    Json info = Json::object();
+    info.set("videoroom", talking ? "talking" : "stopped-talking").set("room", room->id());
+    info.set("id", publisher.id).set("mindex", stream.media.mindex).set("mid", stream.media.mid);
+    info.set("audio-level-dBov-avg", average_dbov);
+    notify_event_handlers(static_cast<janus_plugin_session*>(publisher.session), info);
 }
 
 void Plugin::notify_new_publisher(room::Room& room, const room::Publisher& publisher) {
@@ -78,7 +126,9 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
                                 {"pin", FieldType::string},
                                 {"token", FieldType::string},
                                 {"record", FieldType::boolean},
-                                {"filename", FieldType::string}});
+                                {"filename", FieldType::string},
+                                {"audio_active_packets", FieldType::positive_integer},
+                                {"audio_level_average", FieldType::positive_integer}});
     auto room = room_for(body, false);
     const auto settings = room->settings();
     api::check_secret(settings.pin, body, "pin");
@@ -151,6 +201,7 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
         reply.jsep = configured.jsep;
     } else {
         apply_record_fields(room, *publisher, false, body);
+        apply_talk_fields(settings, *publisher, body);
     }
     return reply;
 }
@@ -177,7 +228,9 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
                                 {"descriptions", FieldType::array},
                                 {"streams", FieldType::array},
                                 {"record", FieldType::boolean},
-                                {"filename", FieldType::string}});
+                                {"filename", FieldType::string},
+                                {"audio_active_packets", FieldType::positive_integer},
+                                {"audio_level_average", FieldType::positive_integer}});
     std::shared_ptr<room::Room> room;
     std::shared_ptr<room::Publisher> publisher;
     {
@@ -188,6 +241,7 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
     if (!room || !publisher) throw ApiError(ErrorCode::join_first, "Not joined");
     const auto settings = room->settings();
     apply_record_fields(room, *publisher, session.media_up, body);
+    apply_talk_fields(settings, *publisher, body);
     if (auto bitrate = api::int_field(body, "bitrate")) {
         if (*bitrate < 0 || *bitrate > (1ll << 31))
             throw ApiError(ErrorCode::invalid_element, "Invalid element (bitrate)");
@@ -256,6 +310,15 @@ Plugin::Reply Plugin::configure_publisher(Session& session, const json_t* body, 
         for (auto& desc : negotiation.streams) {
             auto stream = std::make_shared<room::PublisherStream>();
             stream->media = desc;
+            if (desc.kind == room::MediaKind::audio) {
+                for (const auto& ext : desc.extensions)
+                    if (ext.uri == kAudioLevelUri) stream->audio_level_ext_id = ext.id;
+                if (stream->audio_level_ext_id > 0 && settings.audiolevel_event) {
+                    const auto [window, threshold] = talk_params(settings, *publisher);
+                    stream->talk = std::make_unique<media::TalkDetector>(
+                        stream->audio_level_ext_id, window, threshold);
+                }
+            }
             size_t index;
             json_t* item;
             json_array_foreach(simulcast, index, item) {

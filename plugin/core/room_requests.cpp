@@ -42,7 +42,11 @@ Json room_json(const room::RoomSettings& s, size_t participants) {
     item.set_bool("require_e2ee", false).set_bool("dummy_publisher", false);
     item.set_bool("record", s.record).set_bool("lock_record", s.lock_record);
     if (!s.rec_dir.empty()) item.set("rec_dir", s.rec_dir);  // stock: absent when unset
-    item.set_bool("audiolevel_ext", true).set_bool("audiolevel_event", false);
+    item.set_bool("audiolevel_ext", true).set_bool("audiolevel_event", s.audiolevel_event);
+    if (s.audiolevel_event) {
+        item.set("audio_active_packets", s.audio_active_packets);
+        item.set("audio_level_average", s.audio_level_average);
+    }
     item.set_bool("videoorient_ext", true).set_bool("playoutdelay_ext", false);
     item.set_bool("transport_wide_cc_ext", true);
     item.set_bool("opus_fec", true);  // the publisher's own Opus fmtp is kept
@@ -61,9 +65,6 @@ constexpr api::FieldSpec kUnimplementedCreateFields[] = {
     {"opus_dtx", FieldType::boolean},
     {"video_svc", FieldType::boolean},
     {"audiolevel_ext", FieldType::boolean},
-    {"audiolevel_event", FieldType::boolean},
-    {"audio_active_packets", FieldType::positive_integer},
-    {"audio_level_average", FieldType::positive_integer},
     {"videoorient_ext", FieldType::boolean},
     {"playoutdelay_ext", FieldType::boolean},
     {"transport_wide_cc_ext", FieldType::boolean},
@@ -204,7 +205,10 @@ Json Plugin::room_create(const json_t* body) {
                                 {"admin_key", FieldType::string},
                                 {"record", FieldType::boolean},
                                 {"rec_dir", FieldType::string},
-                                {"lock_record", FieldType::boolean}});
+                                {"lock_record", FieldType::boolean},
+                                {"audiolevel_event", FieldType::boolean},
+                                {"audio_active_packets", FieldType::positive_integer},
+                                {"audio_level_average", FieldType::positive_integer}});
     api::validate_fields(body, kUnimplementedCreateFields);
     api::check_secret(config_.admin_key, body, "admin_key");
     const json_t* allowed = json_object_get(body, "allowed");
@@ -231,6 +235,14 @@ Json Plugin::room_create(const json_t* body) {
     s.record = api::bool_field(body, "record").value_or(false);
     s.rec_dir = api::string_field(body, "rec_dir").value_or("");
     s.lock_record = api::bool_field(body, "lock_record").value_or(false);
+    s.audiolevel_event = api::bool_field(body, "audiolevel_event").value_or(false);
+    // Stock: 0 means the default (with a warning); so here.
+    s.audio_active_packets = static_cast<int>(
+        std::min<uint64_t>(api::uint_field(body, "audio_active_packets").value_or(0), 100000));
+    if (s.audio_active_packets == 0) s.audio_active_packets = 100;
+    s.audio_level_average = static_cast<int>(
+        std::min<uint64_t>(api::uint_field(body, "audio_level_average").value_or(0), 127));
+    if (s.audio_level_average == 0) s.audio_level_average = 25;
     // An `allowed` array, even an empty one, turns the check on (stock).
     s.check_allowed = allowed != nullptr;
     s.allowed = std::move(tokens);
@@ -364,9 +376,9 @@ Json Plugin::room_list_participants(const json_t* body) {
         if (!p->display.empty()) item.set("display", p->display);
         const bool started = feed_started(*p);
         item.set_bool("publisher", started);
-        // Stock lists talking for publishers; without audiolevel_event
-        // (not supported yet) it is never computed there either.
-        if (started) item.set_bool("talking", false);
+        if (started) {
+            if (auto talking = p->talking()) item.set_bool("talking", *talking);
+        }
         list.append(item);
     }
     Json response = Json::object();

@@ -87,6 +87,13 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
         keyframe = media::h264_is_keyframe(payload);
     }
 
+    // Talk detection reads the audio level before the stream lock: its
+    // event goes to the room, whose locks rank above the stream's.
+    if (stream.talk && !stream.muted) {
+        if (auto change = stream.talk->observe(packet, *view))
+            sink_.talking_changed(publisher, stream, change->talking, change->average_dbov);
+    }
+
     bool want_keyframe = false;
     std::lock_guard guard(stream.lock);
     stream.packets_in++;

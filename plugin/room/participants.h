@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "media/simulcast_selector.h"
 #include "media/srtp_index.h"
 #include "media/stream_recorder.h"
+#include "media/talk_detector.h"
 #include "media/vp8_descriptor.h"
 #include "room/media_description.h"
 
@@ -35,6 +37,12 @@ struct PublisherStream {
     bool simulcast = false;
     int rid_extension_id = -1;
     std::array<std::string, 3> rids;
+    // Audio: the publisher's ssrc-audio-level extension id (0: none), and
+    // with audiolevel_event its talk detector (media thread; set before
+    // the stream is published, never replaced).
+    int audio_level_ext_id = 0;
+    std::unique_ptr<media::TalkDetector> talk;
+    bool talking() const;
 
     std::mutex lock;  // guards everything below
     std::array<uint32_t, 3> ssrcs{0, 0, 0};
@@ -92,6 +100,10 @@ struct Publisher {
     uint32_t private_id = 0;
     SessionHandle session = nullptr;
     uint32_t bitrate = 0;  // REMB cap in bps, 0 = room default
+    // The publisher's own audio_active_packets / audio_level_average (0:
+    // the room's), from join or configure.
+    std::atomic<int> user_audio_active_packets{0};
+    std::atomic<int> user_audio_level_average{0};
     // Recording (stock: recording_active, recording_base). Guarded by
     // recording_lock, which ranks above PublisherStream::lock.
     std::mutex recording_lock;
@@ -112,6 +124,9 @@ struct Publisher {
     }
     std::shared_ptr<PublisherStream> stream_by_mid(const std::string& mid) const;
     std::shared_ptr<PublisherStream> stream_by_mindex(int mindex) const;
+    // Stock's "talking": set when an audio stream carries the audio-level
+    // extension (true while one of them talks), absent otherwise.
+    std::optional<bool> talking() const;
     bool published() const {
         auto s = streams_snapshot();
         return s && !s->empty();

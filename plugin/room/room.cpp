@@ -20,6 +20,19 @@ std::shared_ptr<PublisherStream> Publisher::stream_by_mindex(int mindex) const {
     return nullptr;
 }
 
+bool PublisherStream::talking() const { return talk && talk->talking(); }
+
+std::optional<bool> Publisher::talking() const {
+    auto streams = streams_snapshot();
+    if (!streams) return std::nullopt;
+    std::optional<bool> talking;
+    for (const auto& s : *streams) {
+        if (s->media.kind != MediaKind::audio || s->audio_level_ext_id <= 0) continue;
+        talking = talking.value_or(false) || s->talking();
+    }
+    return talking;
+}
+
 std::shared_ptr<Publisher> Room::publisher(uint64_t id) const {
     std::lock_guard guard(mutex);
     auto it = participants.find(id);

@@ -33,6 +33,12 @@ struct RoomSettings {
     bool record = false;
     std::string rec_dir;
     bool lock_record = false;
+    // Talk detection (stock audiolevel_event): "talking" / "stopped-talking"
+    // events when the average audio level of audio_active_packets packets
+    // crosses audio_level_average (dBov: 0 loudest, 127 silent).
+    bool audiolevel_event = false;
+    int audio_active_packets = 100;
+    int audio_level_average = 25;
 };
 
 }  // namespace swiftcall::room

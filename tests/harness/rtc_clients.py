@@ -51,6 +51,7 @@ class ToneAudioTrack(AudioStreamTrack):
     def __init__(self):
         super().__init__()
         self.t = 0
+        self.silent = False  # True: digital silence (RFC 6464 level 127)
 
     async def recv(self):
         # The base track paces 20 ms frames (at its own 8 kHz); the tone
@@ -59,7 +60,8 @@ class ToneAudioTrack(AudioStreamTrack):
         await super().recv()
         n = 960
         t = numpy.arange(self.t, self.t + n)
-        pcm = (numpy.sin(2 * numpy.pi * 440 * t / 48000) * 8000).astype(numpy.int16)
+        amplitude = 0 if self.silent else 8000
+        pcm = (numpy.sin(2 * numpy.pi * 440 * t / 48000) * amplitude).astype(numpy.int16)
         out = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         out.sample_rate = 48000
         out.pts = self.t
@@ -94,6 +96,7 @@ class Participant:
         self.private_id = None
         self.handle = None
         self.joined = None
+        self.audio_track = None
 
     async def join(self):
         if self.session is None:
@@ -115,7 +118,8 @@ class Participant:
         if video:
             self.pc.addTrack(ColorVideoTrack(rgb, *size))
         if audio:
-            self.pc.addTrack(ToneAudioTrack())
+            self.audio_track = ToneAudioTrack()
+            self.pc.addTrack(self.audio_track)
         offer = await self.pc.createOffer()
         await self.pc.setLocalDescription(offer)
         await _wait_ice_gathering(self.pc)

@@ -30,7 +30,12 @@ class RecordingSink : public core::MediaSink {
     void simulcast_changed(room::SessionHandle, const std::string&, int substream, int) override {
         substream_events.push_back(substream);
     }
+    void talking_changed(const room::Publisher&, const room::PublisherStream&, bool talking,
+                         double) override {
+        talking_events.push_back(talking);
+    }
     std::vector<Sent> sent;
+    std::vector<bool> talking_events;
     std::vector<std::pair<room::SessionHandle, int>> keyframe_requests;
     std::vector<int> substream_events;
 };

@@ -92,12 +92,12 @@ TEST_CASE(
 
     // A feature we do not give: the room loads, the warning names it.
     auto loud = parse_plugin_config(
-        {{"room-7", {{"bitrate_cap", "true"}, {"video_svc", "yes"}, {"audiolevel_event", "1"}}}});
+        {{"room-7", {{"bitrate_cap", "true"}, {"video_svc", "yes"}, {"dummy_publisher", "1"}}}});
     REQUIRE(loud.rooms.size() == 1);
     REQUIRE(loud.warnings.size() == 3);
-    CHECK_THAT(loud.warnings[0],
-               Catch::Contains("room-7.audiolevel_event = 1") && Catch::Contains("not supported"));
-    CHECK_THAT(loud.warnings[1], Catch::Contains("room-7.bitrate_cap = true"));
+    CHECK_THAT(loud.warnings[0], Catch::Contains("room-7.bitrate_cap = true"));
+    CHECK_THAT(loud.warnings[1],
+               Catch::Contains("room-7.dummy_publisher = 1") && Catch::Contains("not supported"));
     CHECK_THAT(loud.warnings[2], Catch::Contains("room-7.video_svc = yes"));
 
     // Recording options are read as stock reads them, and written back.
@@ -117,6 +117,15 @@ TEST_CASE(
     CHECK(has("record", "yes"));
     CHECK(has("rec_dir", "/tmp/rec"));
     CHECK(has("lock_record", "yes"));
+
+    // Talk detection, with stock's defaults and a refused 0.
+    auto talk = parse_plugin_config({{"room-9", {{"audiolevel_event", "yes"},
+                                                 {"audio_level_average", "40"}}}});
+    CHECK(talk.warnings.empty());
+    CHECK(talk.rooms[0].audiolevel_event);
+    CHECK(talk.rooms[0].audio_active_packets == 100);
+    CHECK(talk.rooms[0].audio_level_average == 40);
+    CHECK_THROWS(parse_plugin_config({{"room-9", {{"audio_active_packets", "0"}}}}));
 
     // allowed is no stock jcfg option; it must not look like a token check.
     auto allowed = parse_plugin_config({{"room-7", {{"allowed", "abc"}}}});

@@ -109,6 +109,8 @@ TEST_CASE("the fan-out records a stream's packets, and a muted stream's not", "[
         void relay_rtp(room::SessionHandle, int, bool, uint8_t*, size_t, const void*) override {}
         void request_keyframe(room::SessionHandle, int) override {}
         void simulcast_changed(room::SessionHandle, const std::string&, int, int) override {}
+        void talking_changed(const room::Publisher&, const room::PublisherStream&, bool,
+                             double) override {}
     } sink;
     fanout::Fanout fanout(sink);
     room::Publisher publisher;
