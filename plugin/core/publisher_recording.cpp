@@ -7,8 +7,6 @@
 //
 // Locks: Publisher::recording_lock, then the room mutex (settings()), then
 // PublisherStream::lock. A recorder is closed outside the stream lock.
-#include <ctime>
-
 #include "api/api_error.h"
 #include "api/field_validator.h"
 #include "api/secret_check.h"
@@ -27,17 +25,6 @@ using api::ApiError;
 using api::ErrorCode;
 using api::FieldType;
 using api::Json;
-
-namespace {
-
-// The clock stock names recordings by (janus_get_real_time).
-int64_t realtime_us() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-}  // namespace
 
 void Plugin::start_recording_locked(room::Room& room, room::Publisher& publisher,
                                     bool ask_keyframe) {

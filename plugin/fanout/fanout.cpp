@@ -1,10 +1,10 @@
 #include "fanout/fanout.h"
 
 #include <cstring>
-#include <ctime>
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "media/h264_nal.h"
 #include "media/rtp_packet.h"
 #include "media/vp8_descriptor.h"
@@ -12,15 +12,6 @@
 namespace swiftcall::fanout {
 
 using media::RtpPacketView;
-
-namespace {
-// The clock the Janus core stamps Sender Reports with (gettimeofday).
-int64_t realtime_us() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-}  // namespace
 
 void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherStream& stream,
                               int64_t now_us, bool force) {
@@ -38,7 +29,7 @@ void Fanout::request_keyframe(const room::Publisher& publisher, room::PublisherS
 void Fanout::note_kernel_served(room::KernelLegState& k, uint32_t out_ts, int64_t& wallclock_us) {
     k.skipped_for_kernel++;
     counters_.kernel_served++;
-    if (!wallclock_us) wallclock_us = realtime_us();
+    if (!wallclock_us) wallclock_us = core::realtime_us();
     k.sr_rtp_ts = out_ts;
     k.sr_wallclock_us = wallclock_us;
 }

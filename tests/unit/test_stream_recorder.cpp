@@ -5,6 +5,7 @@
 #include "fanout/fanout.h"
 #include "media/rtp_packet.h"
 #include "media/stream_recorder.h"
+#include "null_media_sink.h"
 #include "room/recording_name.h"
 #include "rtp_builder.h"
 
@@ -104,14 +105,7 @@ TEST_CASE("a simulcast stream records its best substream, in one numbering under
 }
 
 TEST_CASE("the fan-out records a stream's packets, and a muted stream's not", "[recording]") {
-    class NullSink : public core::MediaSink {
-      public:
-        void relay_rtp(room::SessionHandle, int, bool, uint8_t*, size_t, const void*) override {}
-        void request_keyframe(room::SessionHandle, int) override {}
-        void simulcast_changed(room::SessionHandle, const std::string&, int, int) override {}
-        void talking_changed(const room::Publisher&, const room::PublisherStream&, bool,
-                             double) override {}
-    } sink;
+    test::NullMediaSink sink;
     fanout::Fanout fanout(sink);
     room::Publisher publisher;
     auto stream = std::make_shared<room::PublisherStream>();

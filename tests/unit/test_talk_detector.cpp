@@ -4,6 +4,7 @@
 #include "fanout/fanout.h"
 #include "media/rtp_packet.h"
 #include "media/talk_detector.h"
+#include "null_media_sink.h"
 #include "rtp_builder.h"
 
 using namespace swiftcall;
@@ -72,17 +73,7 @@ TEST_CASE("talk detection reports a change once per window, as stock's audioleve
 }
 
 TEST_CASE("the fan-out reports talking changes, and none for a muted stream", "[talk]") {
-    class TalkSink : public core::MediaSink {
-      public:
-        void relay_rtp(room::SessionHandle, int, bool, uint8_t*, size_t, const void*) override {}
-        void request_keyframe(room::SessionHandle, int) override {}
-        void simulcast_changed(room::SessionHandle, const std::string&, int, int) override {}
-        void talking_changed(const room::Publisher&, const room::PublisherStream&, bool talking,
-                             double) override {
-            events.push_back(talking);
-        }
-        std::vector<bool> events;
-    } sink;
+    test::NullMediaSink sink;
     fanout::Fanout fanout(sink);
     room::Publisher publisher;
     auto stream = std::make_shared<room::PublisherStream>();
@@ -92,12 +83,12 @@ TEST_CASE("the fan-out reports talking changes, and none for a muted stream", "[
     stream->audio_level_ext_id = kExtId;
     stream->talk = std::make_unique<media::TalkDetector>(kExtId, 3, 25);
     for (uint16_t s = 0; s < 3; s++) fanout.forward(publisher, *stream, audio(s, 5), nullptr, 0);
-    REQUIRE(sink.events == std::vector<bool>{true});
+    REQUIRE(sink.talking_events == std::vector<bool>{true});
     CHECK(stream->talking());
     stream->muted = true;  // stock skips detection for a moderated stream
     for (uint16_t s = 3; s < 9; s++) fanout.forward(publisher, *stream, audio(s, 127), nullptr, 0);
-    CHECK(sink.events.size() == 1);
+    CHECK(sink.talking_events.size() == 1);
     stream->muted = false;
     for (uint16_t s = 9; s < 12; s++) fanout.forward(publisher, *stream, audio(s, 127), nullptr, 0);
-    CHECK(sink.events == std::vector<bool>{true, false});
+    CHECK(sink.talking_events == std::vector<bool>{true, false});
 }
