@@ -256,9 +256,8 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
                                                       source.simulcast
                                                           ? fanout::SealedLeg::Numbering::rewritten
                                                           : fanout::SealedLeg::Numbering::delta);
-    sealed_legs_[stream.kernel.leg_id] = sealed;
+    legs_[stream.kernel.leg_id] = Leg{key, sealed};
     stream.sealed = std::move(sealed);
-    leg_streams_[stream.kernel.leg_id] = key;
     // The fan-out sets it at the leg's first sealed packet.
     stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.index_delta = leg.index_delta;
@@ -278,7 +277,6 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
 
 void KernelMirror::remove_leg(room::SubscriberStream& stream) {
     if (stream.kernel.leg_id == 0) return;
-    leg_streams_.erase(stream.kernel.leg_id);
     // The fan-out takes packets for the leg under this stream's lock, which
     // we hold: from here on it relays them. Frames the leg already sealed
     // into a batch not yet sent are dropped by the sender (removed);
@@ -287,7 +285,7 @@ void KernelMirror::remove_leg(room::SubscriberStream& stream) {
         stream.sealed->removed.store(true, std::memory_order_release);
         stream.sealed.reset();
     }
-    sealed_legs_.erase(stream.kernel.leg_id);
+    legs_.erase(stream.kernel.leg_id);
     stream.kernel.first_index = room::KernelLegState::kNone;
     stream.kernel.leg_id = 0;
     stream.kernel.serving = false;
@@ -334,10 +332,10 @@ std::vector<KernelMirror::PathChange> KernelMirror::reconcile_locked(room::Subsc
         std::string blocker = leg_blocker(subscriber, *stream, source.get(), entry);
         // A leg serving another source must move: re-plan from scratch.
         if (blocker.empty() && stream->kernel.serving) {
-            auto ls = leg_streams_.find(stream->kernel.leg_id);
-            if (ls == leg_streams_.end() ||
-                ls->second.publisher_id != source->kernel_publisher_id ||
-                ls->second.ssrc != source->kernel_ssrc)
+            auto leg = legs_.find(stream->kernel.leg_id);
+            if (leg == legs_.end() ||
+                leg->second.source.publisher_id != source->kernel_publisher_id ||
+                leg->second.source.ssrc != source->kernel_ssrc)
                 blocker = "source changed";
         }
         try {
@@ -518,8 +516,8 @@ void KernelMirror::subscriber_down_locked(
 }
 
 datapath::LegCounters KernelMirror::leg_counters(uint32_t leg_id) const {
-    auto it = sealed_legs_.find(leg_id);
-    return it == sealed_legs_.end() ? datapath::LegCounters{} : it->second->counters();
+    auto it = legs_.find(leg_id);
+    return it == legs_.end() ? datapath::LegCounters{} : it->second.sealed->counters();
 }
 
 api::Json KernelMirror::describe() {
@@ -532,12 +530,12 @@ api::Json KernelMirror::describe() {
     info.set("transmitter", "sealed");
     api::Json legs = api::Json::array();
     std::unique_lock guard(lock_);
-    for (const auto& [id, leg] : sealed_legs_) {
+    for (const auto& [id, entry] : legs_) {
+        const auto& leg = entry.sealed;
         const auto c = leg->counters();
         api::Json item = api::Json::object();
         item.set("leg", id).set("packets", c.packets).set("bytes", c.bytes).set("errors", c.errors);
-        if (auto ls = leg_streams_.find(id); ls != leg_streams_.end())
-            item.set("publisher", ls->second.publisher_id).set("ssrc", ls->second.ssrc);
+        item.set("publisher", entry.source.publisher_id).set("ssrc", entry.source.ssrc);
         api::Json drops = api::Json::object();
         for (uint32_t r = 0; r < SC_TX_RESULT_MAX; ++r)
             if (r != SC_TX_SENT && leg->result_count(r))

@@ -150,10 +150,14 @@ class KernelMirror {
     void log(MirrorEnvironment::LogLevel level, const std::string& line);
 
     MirrorEnvironment& env_;
-    // The sealed sender and its legs (each also held by its
-    // SubscriberStream while serving).
     std::unique_ptr<fanout::SealedLegSender> sealed_;
-    std::map<uint32_t, std::shared_ptr<fanout::SealedLeg>> sealed_legs_;  // by leg id
+    // The leg table, by leg id: the source stream each leg serves and its
+    // SealedLeg (also held by its SubscriberStream, which the fan-out reads).
+    struct Leg {
+        StreamKey source;
+        std::shared_ptr<fanout::SealedLeg> sealed;
+    };
+    std::map<uint32_t, Leg> legs_;
     std::string unavailable_reason_;
     std::map<const room::Publisher*, PublisherEntry> publishers_;
     std::map<const room::Subscriber*, SubscriberEntry> subscribers_;
@@ -166,7 +170,6 @@ class KernelMirror {
         std::string why;
     };
     std::map<const room::Subscriber*, SubscriberError> subscriber_errors_;
-    std::map<uint32_t, StreamKey> leg_streams_;  // the source stream of each leg
     uint32_t next_publisher_id_ = 1;
     uint32_t next_leg_id_ = 1;
 };
