@@ -554,23 +554,39 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     if (!session) return nullptr;
     api::Json info = api::Json::object();
     std::lock_guard guard(session->lock);
-    info.set("role", session->role == Role::publisher    ? "publisher"
-                     : session->role == Role::subscriber ? "subscriber"
-                                                         : "none");
+    const char* role = session->role == Role::publisher    ? "publisher"
+                       : session->role == Role::subscriber ? "subscriber"
+                                                           : "none";
+    // Stock's keys (janus_videoroom_query_session) first, then SwiftCall's
+    // own (role, media_up, per-stream counters and paths, transport).
+    info.set("type", role).set("role", role);
     info.set_bool("media_up", session->media_up);
     if (session->room) info.set("room", session->room->id());
     if (session->publisher) {
-        info.set("id", session->publisher->id);
+        const auto& p = *session->publisher;
+        info.set("id", p.id).set("private_id", p.private_id);
+        if (auto display = p.shown_display->get(); !display.empty()) info.set("display", display);
+        info.set("bitrate", p.bitrate);
         api::Json streams = api::Json::array();
         if (auto list = session->publisher->streams_snapshot()) {
             for (const auto& s : *list) {
                 std::lock_guard sg(s->lock);
                 api::Json item = api::Json::object();
+                item.set("type", room::to_string(s->media.kind)).set("mindex", s->media.mindex);
                 item.set("mid", s->media.mid).set("codec", s->media.codec);
+                if (!s->media.description.empty()) item.set("description", s->media.description);
+                if (s->simulcast) item.set_bool("simulcast", true);
+                if (s->media.kind == room::MediaKind::audio && s->audio_level_ext_id > 0) {
+                    item.set("audio-level-dBov", s->talk ? s->talk->level() : -1);
+                    item.set_bool("talking", s->talking());
+                }
                 item.set("packets_in", s->packets_in).set("bytes_in", s->bytes_in);
                 item.set("subscribers", static_cast<uint64_t>(s->subscribers.size()));
                 if (s->recorder) {
-                    item.set("recording", s->recorder->path());
+                    // Stock: the file's name; the folder is the room's rec_dir.
+                    const std::string& path = s->recorder->path();
+                    item.set("recording", path.substr(path.find_last_of('/') + 1));
+                    item.set("recording_path", path);
                     item.set("recorded_packets", s->recorder->packets());
                     if (s->recorder->failed()) item.set_bool("recording_failed", true);
                 }
@@ -587,6 +603,10 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     if (session->subscriber) {
         api::Json streams = api::Json::array();
         std::lock_guard sg(session->subscriber->lock);
+        const auto& sub = *session->subscriber;
+        if (sub.private_id) info.set("private_id", sub.private_id);
+        info.set_bool("answered", sub.answered).set_bool("pending_offer", sub.pending_offer);
+        info.set_bool("pending_restart", sub.pending_restart).set_bool("paused", sub.paused);
         for (const auto& s : session->subscriber->streams) {
             std::lock_guard ssg(s->lock);
             api::Json item = api::Json::object();
@@ -630,6 +650,7 @@ json_t* Plugin::query_session(janus_plugin_session* handle) {
     drops.set("sealed_declined", c.sealed_declined.load());
     drops.set("handover_held", c.handover_held.load());
     info.set("plugin_drops", drops);
+    info.set("destroyed", session->destroyed ? 1 : 0);  // stock's, as an integer
     return info.release();
 }
 

@@ -117,8 +117,10 @@ async def main():
         started = time.monotonic()
         if not STOCK:
             info = (await plugin_info(speaker))["streams"]
-            check(all(st.get("recording", "").startswith(locked_dir) for st in info),
-                  f"handle_info must name each stream's recording: {info}")
+            check(all(st.get("recording_path", "").startswith(locked_dir)
+                      and st.get("recording", "").startswith(f"videoroom-{LOCKED_ROOM}-")
+                      for st in info),
+                  f"handle_info must name each stream's recording (stock: its file name): {info}")
         await asyncio.sleep(RECORD_SECONDS / 2)
         check(await decoding(sub) >= 20, "the subscriber stopped decoding while recording")
         if KERNEL:

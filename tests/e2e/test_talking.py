@@ -19,6 +19,7 @@ import asyncio
 
 from e2e_common import check, run
 from janus_http import Session
+from kernel_common import plugin_info
 from rtc_clients import Participant
 
 TALK_ROOM = 880201
@@ -66,6 +67,16 @@ async def main():
                   and ev.get("audio-level-dBov-avg", 127) < 30, f"{who.display} got {ev}")
         check(await talking_of(admin, TALK_ROOM, speaker.id) is True,
               "listparticipants must say the speaker is talking")
+        # handle_info carries stock's publisher keys (admin tools read them).
+        info = await plugin_info(speaker)
+        check(info.get("type") == "publisher" and info.get("room") == TALK_ROOM
+              and info.get("id") == speaker.id and info.get("private_id") == speaker.private_id
+              and info.get("display") == "speaker" and isinstance(info.get("bitrate"), int),
+              f"handle_info publisher keys: {info}")
+        audio = next(st for st in info["streams"] if st.get("type") == "audio")
+        check(isinstance(audio.get("mindex"), int) and audio.get("codec") == "opus"
+              and audio.get("talking") is True and 0 <= audio.get("audio-level-dBov", -1) < 30,
+              f"handle_info audio stream: {audio}")
 
         speaker.audio_track.silent = True
         for who in (listener, speaker):
