@@ -108,9 +108,11 @@ void Plugin::apply_record_fields(const std::shared_ptr<room::Room>& room,
             // Stock goes on with the rest of the request and leaves the
             // recording as it was; we say so.
             JANUS_LOG(LOG_WARN,
-                      "[SwiftCall] room %" PRIu64 " locks recording: publisher %" PRIu64
+                      "[SwiftCall] room %" PRIu64
+                      " locks recording: publisher %s"
                       "'s record/filename ignored without the room secret\n",
-                      room->id(), publisher.id);
+                      room->id(),
+                      publisher.id ? std::to_string(publisher.id).c_str() : "(joining)");
             return;
         }
     }

@@ -58,9 +58,9 @@ void apply_talk_fields(const room::RoomSettings& s, room::Publisher& p, const js
     if (!window && !threshold) return;
     if (!s.audiolevel_event)
         JANUS_LOG(LOG_WARN,
-                  "[SwiftCall] room %" PRIu64 " has no audiolevel_event: publisher %" PRIu64
+                  "[SwiftCall] room %" PRIu64 " has no audiolevel_event: publisher %s"
                   "'s audio_active_packets / audio_level_average are kept but unused\n",
-                  s.id, p.id);
+                  s.id, p.id ? std::to_string(p.id).c_str() : "(joining)");
     if (window) p.user_audio_active_packets = static_cast<int>(std::min<uint64_t>(*window, 100000));
     if (threshold) p.user_audio_level_average = static_cast<int>(std::min<uint64_t>(*threshold, 127));
     const auto [w, t] = talk_params(s, p);
@@ -139,6 +139,13 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
     publisher->shown_display->set(publisher->display);
     publisher->session = session.handle;
     publisher->private_id = rooms_.random_private_id();
+    // A plain join's record / filename / talk options, checked before the
+    // publisher is in the room (an error must not leave it half joined);
+    // joinandconfigure applies them in configure_publisher.
+    if (!jsep) {
+        apply_record_fields(room, *publisher, false, body);
+        apply_talk_fields(settings, *publisher, body);
+    }
     Json others = Json::array();
     {
         std::lock_guard guard(room->mutex);
@@ -199,9 +206,6 @@ Plugin::Reply Plugin::join_publisher(Session& session, const json_t* body, const
         // joinandconfigure: the offer comes with the join.
         Reply configured = configure_publisher(session, body, jsep);
         reply.jsep = configured.jsep;
-    } else {
-        apply_record_fields(room, *publisher, false, body);
-        apply_talk_fields(settings, *publisher, body);
     }
     return reply;
 }
