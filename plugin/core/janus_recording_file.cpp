@@ -7,7 +7,6 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <vector>
 
 extern "C" {
 #include <debug.h>
@@ -53,12 +52,11 @@ class JanusRecordingFile : public media::RecordingFile {
         JANUS_LOG(LOG_INFO, "[SwiftCall] closed recording %s (%llu packets)\n", path_.c_str(),
                   static_cast<unsigned long long>(packets_));
     }
-    bool save(std::span<const uint8_t> rtp) override {
-        // The recorder renumbers the header in place and restores it after
-        // the write: it gets a copy, never the fan-out's packet.
-        std::vector<char>& buf = scratch_;
-        buf.assign(rtp.begin(), rtp.end());
-        if (symbols().save_frame(rc_, buf.data(), static_cast<uint>(buf.size())) < 0) {
+    bool save(std::span<uint8_t> rtp) override {
+        // The recorder renumbers the header in place while it writes: rtp is
+        // StreamRecorder's copy, never the fan-out's packet.
+        if (symbols().save_frame(rc_, reinterpret_cast<char*>(rtp.data()),
+                                 static_cast<uint>(rtp.size())) < 0) {
             JANUS_LOG(LOG_ERR,
                       "[SwiftCall] recording %s stopped after %llu packets: the recorder could "
                       "not write (disk full?); forwarding goes on\n",
@@ -73,7 +71,6 @@ class JanusRecordingFile : public media::RecordingFile {
   private:
     janus_recorder* rc_;
     std::string path_;
-    std::vector<char> scratch_;
     unsigned long long packets_ = 0;
 };
 

@@ -106,6 +106,10 @@ class Plugin {
     // publisher.recording_lock.
     void start_recording_locked(room::Room& room, room::Publisher& publisher, bool ask_keyframe);
     void stop_recording_locked(room::Publisher& publisher);
+    // Sets recording_active; a change starts (media_up: the PeerConnection
+    // is up, with a keyframe request) or stops the stream recorders.
+    void set_recording_locked(room::Room& room, room::Publisher& publisher, bool active,
+                              bool media_up);
     // A request's "record" / "filename"; throws api::ApiError.
     void apply_record_fields(const std::shared_ptr<room::Room>& room, room::Publisher& publisher,
                              bool media_up, const json_t* body);

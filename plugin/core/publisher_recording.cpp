@@ -95,6 +95,17 @@ void Plugin::stop_recording_locked(room::Publisher& publisher) {
     }
 }
 
+void Plugin::set_recording_locked(room::Room& room, room::Publisher& publisher, bool active,
+                                  bool media_up) {
+    const bool was = publisher.recording_active;
+    publisher.recording_active = active;
+    if (active == was) return;
+    if (!active)
+        stop_recording_locked(publisher);
+    else if (media_up)
+        start_recording_locked(room, publisher, true);
+}
+
 void Plugin::apply_record_fields(const std::shared_ptr<room::Room>& room,
                                  room::Publisher& publisher, bool media_up, const json_t* body) {
     const auto record = api::bool_field(body, "record");
@@ -125,14 +136,8 @@ void Plugin::apply_record_fields(const std::shared_ptr<room::Room>& room,
             throw ApiError(ErrorCode::unknown, "Can't record: " + problem);
     }
     std::lock_guard guard(publisher.recording_lock);
-    const bool was = publisher.recording_active;
-    if (record) publisher.recording_active = *record;
     if (filename) publisher.recording_base = *filename;
-    if (publisher.recording_active == was) return;
-    if (!publisher.recording_active)
-        stop_recording_locked(publisher);
-    else if (media_up)
-        start_recording_locked(*room, publisher, true);
+    if (record) set_recording_locked(*room, publisher, *record, media_up);
 }
 
 void Plugin::publisher_media_up_recording(room::Room& room, room::Publisher& publisher) {
@@ -170,13 +175,7 @@ Json Plugin::room_enable_recording(const json_t* body) {
     if (changed) {
         for (const auto& p : room->publishers()) {
             std::lock_guard guard(p->recording_lock);
-            const bool was = p->recording_active;
-            p->recording_active = record;
-            if (was == record) continue;
-            if (!record)
-                stop_recording_locked(*p);
-            else if (feed_started(*p))
-                start_recording_locked(*room, *p, true);
+            set_recording_locked(*room, *p, record, feed_started(*p));
         }
     }
     JANUS_LOG(LOG_INFO, "[SwiftCall] room %" PRIu64 ": recording %s\n", room->id(),

@@ -99,16 +99,16 @@ void Plugin::notify_talking(const room::Publisher& publisher, const room::Publis
                             bool talking, double average_dbov) {
     auto room = rooms_.find(publisher.room_id);
     if (!room) return;
-    Json event = Json::object();
-    event.set("videoroom", talking ? "talking" : "stopped-talking").set("room", room->id());
-    event.set("id", publisher.id).set("mindex", stream.media.mindex).set("mid", stream.media.mid);
-    event.set("audio-level-dBov-avg", average_dbov);
-    notify_room(*room, event, nullptr);
-    Json info = Json::object();
-    info.set("videoroom", talking ? "talking" : "stopped-talking").set("room", room->id());
-    info.set("id", publisher.id).set("mindex", stream.media.mindex).set("mid", stream.media.mid);
-    info.set("audio-level-dBov-avg", average_dbov);
-    notify_event_handlers(static_cast<janus_plugin_session*>(publisher.session), info);
+    // The participants and the event handlers get the same object (stock).
+    auto talk_event = [&] {
+        Json event = Json::object();
+        event.set("videoroom", talking ? "talking" : "stopped-talking").set("room", room->id());
+        event.set("id", publisher.id).set("mindex", stream.media.mindex);
+        event.set("mid", stream.media.mid).set("audio-level-dBov-avg", average_dbov);
+        return event;
+    };
+    notify_room(*room, talk_event(), nullptr);
+    notify_event_handlers(static_cast<janus_plugin_session*>(publisher.session), talk_event());
 }
 
 void Plugin::notify_new_publisher(room::Room& room, const room::Publisher& publisher) {

@@ -236,13 +236,11 @@ Json Plugin::room_create(const json_t* body) {
     s.rec_dir = api::string_field(body, "rec_dir").value_or("");
     s.lock_record = api::bool_field(body, "lock_record").value_or(false);
     s.audiolevel_event = api::bool_field(body, "audiolevel_event").value_or(false);
-    // Stock: 0 means the default (with a warning); so here.
-    s.audio_active_packets = static_cast<int>(
-        std::min<uint64_t>(api::uint_field(body, "audio_active_packets").value_or(0), 100000));
-    if (s.audio_active_packets == 0) s.audio_active_packets = 100;
-    s.audio_level_average = static_cast<int>(
-        std::min<uint64_t>(api::uint_field(body, "audio_level_average").value_or(0), 127));
-    if (s.audio_level_average == 0) s.audio_level_average = 25;
+    // Stock: 0 means the default (RoomSettings holds stock's defaults).
+    if (auto v = api::uint_field(body, "audio_active_packets"); v && *v)
+        s.audio_active_packets = static_cast<int>(std::min<uint64_t>(*v, 100000));
+    if (auto v = api::uint_field(body, "audio_level_average"); v && *v)
+        s.audio_level_average = static_cast<int>(std::min<uint64_t>(*v, 127));
     // An `allowed` array, even an empty one, turns the check on (stock).
     s.check_allowed = allowed != nullptr;
     s.allowed = std::move(tokens);

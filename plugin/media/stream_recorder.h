@@ -27,8 +27,10 @@ class RecordingFile {
   public:
     virtual ~RecordingFile() = default;
     // false: the write failed (a full disk, say); the file says why in the
-    // log, and nothing more is written to it.
-    virtual bool save(std::span<const uint8_t> rtp) = 0;
+    // log, and nothing more is written to it. `rtp` is the recorder's own
+    // copy: the file may rewrite it in place (Janus's recorder renumbers the
+    // header while it writes).
+    virtual bool save(std::span<uint8_t> rtp) = 0;
     virtual const std::string& path() const = 0;
 };
 
@@ -55,7 +57,7 @@ class StreamRecorder {
     bool failed() const { return failed_; }
 
   private:
-    bool save(std::span<const uint8_t> packet);
+    bool save(std::span<uint8_t> packet);
 
     std::unique_ptr<RecordingFile> file_;
     std::optional<Simulcast> simulcast_;

@@ -18,10 +18,6 @@ namespace swiftcall::media {
 
 class TalkDetector {
   public:
-    // Stock's defaults: 100 packets (2 s of 20 ms audio), average 25.
-    static constexpr int kDefaultWindow = 100;
-    static constexpr int kDefaultThreshold = 25;
-
     // extension_id: the publisher's id for urn:ietf:params:rtp-hdrext:ssrc-audio-level.
     TalkDetector(int extension_id, int window, int threshold);
     void set_params(int window, int threshold);

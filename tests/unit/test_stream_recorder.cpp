@@ -21,7 +21,7 @@ struct FileLog {
 class FakeFile : public media::RecordingFile {
   public:
     explicit FakeFile(std::shared_ptr<FileLog> log) : log_(std::move(log)) {}
-    bool save(std::span<const uint8_t> rtp) override {
+    bool save(std::span<uint8_t> rtp) override {
         if (log_->fail_from_now) return false;
         log_->packets.emplace_back(rtp.begin(), rtp.end());
         return true;
