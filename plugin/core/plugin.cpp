@@ -61,8 +61,13 @@ api::Json error_event(const api::ApiError& error) {
 }  // namespace
 
 Plugin& Plugin::instance() {
-    static Plugin plugin;
-    return plugin;
+    // Never destroyed. On the third SIGINT/SIGTERM Janus calls exit(1) from
+    // its signal handler ("leaving immediately") before any plugin's
+    // destroy(). A static Plugin would then be destructed with its worker
+    // thread still joinable (std::terminate: SIGABRT and a core dump), and
+    // under loop threads that may still be in incoming_rtp.
+    static Plugin* const plugin = new Plugin;
+    return *plugin;
 }
 
 Plugin::Plugin() = default;
