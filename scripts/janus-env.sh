@@ -28,6 +28,9 @@
 #   --event-port N    [SC_EVENT_PORT] enable Janus's sample event handler,
 #                     posting plugin events to http://<client ip>:N/ (a test
 #                     in the client namespace listens there)
+#   SC_PLUGIN_GENERAL lines added to the plugin's general block (stock or
+#                     SwiftCall), e.g. 'admin_key = "k"' (tests of options
+#                     both plugins read)
 #   --host-link       [SC_HOST_LINK=1] also join the Janus namespace to the
 #                     root namespace (for a browser on this machine: demo.sh)
 #
@@ -291,7 +294,7 @@ write_config() {
 }'
     fi
     if [ "$mode" = stock ]; then
-        printf 'general: {\n}\n%s\n' "$rooms" > "$conf/janus.plugin.videoroom.jcfg"
+        printf 'general: {\n%s\n}\n%s\n' "${SC_PLUGIN_GENERAL:-}" "$rooms" > "$conf/janus.plugin.videoroom.jcfg"
     else
         local compat=false
         [ "$mode" = compat ] && compat=true
@@ -301,7 +304,7 @@ write_config() {
             auto|kernel|user) dp_line=$(printf '\tdatapath = "%s"\n' "$datapath") ;;
             *) die "unknown datapath $datapath (auto|kernel|user)" ;;
         esac
-        printf 'general: {\n\tvideoroom_compat = %s\n%s\n}\n%s\n' "$compat" "$dp_line" "$rooms" > "$conf/janus.plugin.swiftcall.jcfg"
+        printf 'general: {\n\tvideoroom_compat = %s\n%s\n%s\n}\n%s\n' "$compat" "$dp_line" "${SC_PLUGIN_GENERAL:-}" "$rooms" > "$conf/janus.plugin.swiftcall.jcfg"
     fi
     cat > "$conf/janus.transport.http.jcfg" <<EOF
 general: {

@@ -275,6 +275,40 @@ void KernelMirror::enable_leg(room::SubscriberStream& stream, const room::Publis
         (source.simulcast ? " (simulcast, layer chosen in user space)" : "");
 }
 
+std::shared_ptr<fanout::SealedLeg> KernelMirror::forwarder_leg(const datapath::UdpTuple& tuple,
+                                                               const datapath::SrtpMaster& srtp,
+                                                               std::string* path) {
+    if (!available()) {
+        *path = "user: " + unavailable_reason_;
+        return nullptr;
+    }
+    if (tuple.family != SC_AF_INET) {
+        *path = "user: IPv6 next-hop resolution is not implemented yet";
+        return nullptr;
+    }
+    std::string why;
+    auto hop = env_.resolve_next_hop(AF_INET, tuple.saddr, tuple.daddr, &why);
+    if (!hop) {
+        *path = "user: " + why;
+        return nullptr;
+    }
+    datapath::LegParams leg;
+    leg.ifindex = hop->ifindex;
+    leg.smac = hop->smac;
+    leg.dmac = hop->dmac;
+    leg.tuple = tuple;
+    leg.out = srtp;
+    std::lock_guard guard(lock_);
+    if (stopped_) {
+        *path = "user: plugin stopping";
+        return nullptr;
+    }
+    *path = "kernel: UDP via " + hop->ifname + ", " +
+            (srtp.profile == SC_PROFILE_NONE ? "plain RTP" : "SRTP") + ", sealed transmitter";
+    return std::make_shared<fanout::SealedLeg>(next_leg_id_++, leg,
+                                               fanout::SealedLeg::Numbering::forwarded);
+}
+
 void KernelMirror::remove_leg(room::SubscriberStream& stream) {
     if (stream.kernel.leg_id == 0) return;
     // The fan-out takes packets for the leg under this stream's lock, which

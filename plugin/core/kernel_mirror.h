@@ -66,6 +66,14 @@ class KernelMirror {
     void publisher_down(room::Publisher& publisher);
     void subscriber_down(room::Subscriber& subscriber);
 
+    // A kernel leg for an rtp_forward target leaving from `tuple` (its
+    // socket's), sealed with `srtp` or plain RTP (SC_PROFILE_NONE): its next
+    // hop from the kernel's route and neighbour table. nullptr when there is
+    // none; *path says why, or on success which way the leg goes.
+    std::shared_ptr<fanout::SealedLeg> forwarder_leg(const datapath::UdpTuple& tuple,
+                                                     const datapath::SrtpMaster& srtp,
+                                                     std::string* path);
+
     // Re-decides the path of every stream of a subscriber (after any request
     // that changed it, and periodically).
     void reconcile(room::Subscriber& subscriber);

@@ -20,20 +20,6 @@ extern "C" {
 namespace swiftcall::core {
 namespace {
 
-// Requests answered inline; everything else goes through the worker.
-bool is_sync_request(const std::string& request) {
-    return request == "create" || request == "edit" || request == "destroy" || request == "list" ||
-           request == "exists" || request == "listparticipants" || request == "kick" ||
-           request == "allowed" || request == "moderate" || request == "enable_recording";
-}
-
-bool is_async_request(const std::string& request) {
-    return request == "join" || request == "joinandconfigure" || request == "configure" ||
-           request == "publish" || request == "unpublish" || request == "start" ||
-           request == "pause" || request == "switch" || request == "leave" || request == "update" ||
-           request == "subscribe" || request == "unsubscribe";
-}
-
 // A kicked handle answers as the stock VideoRoom's does: the publisher's
 // handle is in no room any more (425 for a join, 426 otherwise); a kicked
 // user's subscription may leave or pause, and everything else is 433. Stock
@@ -200,11 +186,12 @@ janus_plugin_result* Plugin::handle_message(janus_plugin_session* handle, char* 
                                        nullptr);
     try {
         const std::string request = api::request_name(body.get());
-        if (is_sync_request(request)) {
-            api::Json response = handle_sync(request, body.get());
+        const Verb* verb = find_verb(request);
+        if (verb && verb->sync) {
+            api::Json response = (this->*verb->sync)(body.get());
             return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, response.release());
         }
-        if (!is_async_request(request))
+        if (!verb)
             throw api::ApiError(api::ErrorCode::invalid_request,
                                 "Unknown request '" + request + "'");
         {
@@ -228,10 +215,11 @@ json_t* Plugin::handle_admin_message(json_t* message) {
             response.set("videoroom", "success").set("datapath", mirror_->describe());
             return response.release();
         }
-        if (!is_sync_request(request))
+        const Verb* verb = find_verb(request);
+        if (!verb || !verb->sync)
             throw api::ApiError(api::ErrorCode::invalid_request,
                                 "Unknown request '" + request + "'");
-        return handle_sync(request, message).release();
+        return (this->*verb->sync)(message).release();
     } catch (const api::ApiError& error) {
         return error_event(error).release();
     }
@@ -258,6 +246,7 @@ void Plugin::worker_loop() {
             // Legs become kernel-served once their first packet aligned the
             // numbering; stale legs of departed publishers are dropped.
             reconcile_all_subscribers();
+            refresh_forwarder_paths();
             next_periodic_us = monotonic_us() + 1000000;
         }
     }

@@ -66,8 +66,17 @@ class Plugin {
     void handle_async(Message& message);
     void request_periodic_keyframes(int64_t now_us);
 
-    // Synchronous verbs (room management); throw api::ApiError.
-    api::Json handle_sync(const std::string& request, const json_t* body);
+    // Every request the plugin knows (verb_table.cpp): a synchronous one is
+    // answered inline by its handler (room management; throws
+    // api::ApiError), an asynchronous one (sync == nullptr) is queued for the
+    // worker, which dispatches it by the handle's role (handle_async).
+    struct Verb {
+        const char* name;
+        api::Json (Plugin::*sync)(const json_t* body);
+    };
+    static const Verb* find_verb(const std::string& request);
+
+    // Synchronous verbs; throw api::ApiError.
     api::Json room_create(const json_t* body);
     api::Json room_edit(const json_t* body);
     api::Json room_destroy(const json_t* body);
@@ -78,6 +87,16 @@ class Plugin {
     api::Json room_allowed(const json_t* body);
     api::Json room_moderate(const json_t* body);
     api::Json room_enable_recording(const json_t* body);
+    // rtp_forward, stop_rtp_forward, listforwarders (rtp_forward_requests.cpp).
+    api::Json room_rtp_forward(const json_t* body);
+    api::Json room_stop_rtp_forward(const json_t* body);
+    api::Json room_list_forwarders(const json_t* body);
+    // lock_rtp_forward with an admin_key: the key is required, as stock.
+    void check_rtp_forward_key(const json_t* body);
+    // Worker, every second: forwarders move to a kernel leg once their
+    // next hop resolves (their first packets on the socket fill the
+    // neighbour entry).
+    void refresh_forwarder_paths();
     std::shared_ptr<room::Room> room_for(const json_t* body, bool check_secret);
 
     // Asynchronous verbs; each returns the event and optional jsep to push.

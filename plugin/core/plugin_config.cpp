@@ -173,6 +173,8 @@ PluginConfig parse_plugin_config(const std::map<std::string, ConfigSection>& cat
                     config.videoroom_compat = parse_bool(option, value);
                 else if (key == "admin_key")
                     config.admin_key = value;
+                else if (key == "lock_rtp_forward")
+                    config.lock_rtp_forward = parse_bool(option, value);
                 else if (key == "events")
                     config.notify_events = parse_bool(option, value);
                 else if (key == "datapath") {

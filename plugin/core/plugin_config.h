@@ -26,6 +26,8 @@ struct PluginConfig {
     // the stock demos work (the stock VideoRoom plugin must then be disabled).
     bool videoroom_compat = false;
     std::string admin_key;  // required by "create" when set
+    // With admin_key: rtp_forward, stop_rtp_forward need it too (stock).
+    bool lock_rtp_forward = false;
     DatapathMode datapath = DatapathMode::automatic;
     bool notify_events = true;                     // send events to Janus event handlers
     uint32_t tx_ring_slots = kDefaultTxRingSlots;  // sealed frames in flight, 1544 B each

@@ -134,20 +134,6 @@ std::shared_ptr<room::Room> Plugin::room_for(const json_t* body, bool check_secr
     return room;
 }
 
-Json Plugin::handle_sync(const std::string& request, const json_t* body) {
-    if (request == "create") return room_create(body);
-    if (request == "edit") return room_edit(body);
-    if (request == "destroy") return room_destroy(body);
-    if (request == "list") return room_list(body);
-    if (request == "exists") return room_exists(body);
-    if (request == "listparticipants") return room_list_participants(body);
-    if (request == "kick") return room_kick(body);
-    if (request == "allowed") return room_allowed(body);
-    if (request == "moderate") return room_moderate(body);
-    if (request == "enable_recording") return room_enable_recording(body);
-    throw ApiError(ErrorCode::invalid_request, "Unknown request '" + request + "'");
-}
-
 // The allowed request: enable or disable the token check of a room, or add
 // or remove tokens; answers with the whole list (not for disable), as stock.
 Json Plugin::room_allowed(const json_t* body) {

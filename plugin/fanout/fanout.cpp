@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "fanout/rtp_forwarder.h"
 #include "media/h264_nal.h"
 #include "media/rtp_packet.h"
 #include "media/vp8_descriptor.h"
@@ -52,6 +53,25 @@ int Fanout::substream_of(room::PublisherStream& stream, std::span<const uint8_t>
         }
     }
     return -1;
+}
+
+template <typename Batch>
+void Fanout::forward_to_targets(room::PublisherStream& stream, std::span<const uint8_t> packet,
+                                int substream, Batch&& sealed_batch) {
+    uint8_t buffer[kMaxPacket];
+    for (const auto& target : stream.forwarders) {
+        // As stock: a target takes one substream of a simulcast stream.
+        if (stream.simulcast && target->target().substream != substream) continue;
+        std::memcpy(buffer, packet.data(), packet.size());
+        const std::span<uint8_t> rtp(buffer, packet.size());
+        const uint64_t index = target->label(rtp);
+        counters_.rtp_forwarded++;
+        if (sealed_ && target->sealed && sealed_batch().add_rewritten(target->sealed, rtp, index)) {
+            target->kernel_packets.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        target->send(rtp, index);
+    }
 }
 
 void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& stream,
@@ -128,11 +148,12 @@ void Fanout::forward(const room::Publisher& publisher, room::PublisherStream& st
     bool sealed_batch = false;
     auto sealed_sender = [&]() -> SealedLegSender& {
         if (!sealed_batch) {
-            sealed_->begin(stream.subscribers.size());
+            sealed_->begin(stream.subscribers.size() + stream.forwarders.size());
             sealed_batch = true;
         }
         return *sealed_;
     };
+    if (!stream.forwarders.empty()) forward_to_targets(stream, packet, substream, sealed_sender);
     for (const auto& sub : stream.subscribers) {
         std::lock_guard sub_guard(sub->lock);
         if (!sub->active || !sub->send || sub->paused) continue;

@@ -20,6 +20,7 @@ struct FanoutCounters {
     std::atomic<uint64_t> moderated{0};  // muted by "moderate": counted, not sent
     std::atomic<uint64_t> forwarded{0};
     std::atomic<uint64_t> recorded{0};         // written to a publisher stream's recording
+    std::atomic<uint64_t> rtp_forwarded{0};    // sent to an rtp_forward target (either path)
     std::atomic<uint64_t> kernel_served{0};    // sealed and sent by the kernel transmitter
     std::atomic<uint64_t> sealed_declined{0};  // a sealed leg's rewrite declined it: relayed
     std::atomic<uint64_t> handover_held{0};    // held back while a leg's ROC is handed to the core
@@ -48,6 +49,11 @@ class Fanout {
 
   private:
     void note_kernel_served(room::KernelLegState& k, uint32_t out_ts, int64_t& wallclock_us);
+    // Every rtp_forward target of the stream that takes this (sub)stream.
+    // Caller holds stream.lock.
+    template <typename Batch>
+    void forward_to_targets(room::PublisherStream& stream, std::span<const uint8_t> packet,
+                            int substream, Batch&& sealed_batch);
     int substream_of(room::PublisherStream& stream, std::span<const uint8_t> packet, uint32_t ssrc,
                      size_t ext_offset_hint);
 

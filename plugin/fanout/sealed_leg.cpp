@@ -28,7 +28,9 @@ SealedLeg::SealedLeg(uint32_t id, const datapath::LegParams& params, Numbering n
       params_(params),
       numbering_(numbering),
       path_(frame_path(params)),
-      sealer_(params.out) {}
+      sealer_(params.out.profile == SC_PROFILE_NONE
+                  ? std::nullopt
+                  : std::optional<datapath::SrtpSealer>(std::in_place, params.out)) {}
 
 // Frames the `sealed` SRTP bytes lying in the slot after the frame's headers.
 bool SealedLeg::frame(sc_tx_slot& slot, size_t sealed) {
@@ -45,10 +47,12 @@ bool SealedLeg::frame(sc_tx_slot& slot, size_t sealed) {
 template <typename Relabel>
 size_t SealedLeg::seal_into(std::span<uint8_t> payload, std::span<const uint8_t> rtp,
                             uint64_t out_index, Relabel&& relabel) {
-    if (rtp.size() + sealer_.tag_len() > payload.size()) return 0;
+    const size_t tag = sealer_ ? sealer_->tag_len() : 0;
+    if (rtp.size() + tag > payload.size()) return 0;
     std::memcpy(payload.data(), rtp.data(), rtp.size());
     if (!relabel(payload.first(rtp.size()))) return 0;
-    return sealer_.seal(payload.first(rtp.size()), out_index, payload);
+    if (!sealer_) return rtp.size();
+    return sealer_->seal(payload.first(rtp.size()), out_index, payload);
 }
 
 bool SealedLeg::fill(sc_tx_slot& slot, std::span<const uint8_t> publisher_rtp, uint64_t in_index) {
@@ -74,11 +78,13 @@ bool SealedLeg::fill_rewritten(sc_tx_slot* slot, std::span<const uint8_t> rtp, u
         slot ? std::span<uint8_t>(slot->data + headers, SC_TX_SLOT_DATA - headers)
              : std::span<uint8_t>(unsent, SC_TX_SLOT_DATA - headers);
     out_index &= SC_SRTP_INDEX_MASK;
+    const bool forwarded = numbering_ == Numbering::forwarded;
     const size_t sealed = seal_into(payload, rtp, out_index, [&](std::span<uint8_t> p) {
-        return datapath::label_for_leg(p, params_);
+        return forwarded || datapath::label_for_leg(p, params_);
     });
     if (!sealed) return false;
-    {
+    // A forwarder's receiver sends no NACK: nothing to keep.
+    if (!forwarded) {
         std::lock_guard guard(sent_lock_);
         if (!sent_) sent_ = std::make_unique<media::PacketHistory>(kSentHistory);
         sent_->store(out_index, payload.first(sealed));

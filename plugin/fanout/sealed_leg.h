@@ -2,12 +2,15 @@
 // is made of (LegParams), its SRTP sender context keyed once, and its
 // counters.
 //
-// Two numberings. A delta leg (one SSRC in, one out) seals at out index =
+// Three numberings. A delta leg (one SSRC in, one out) seals at out index =
 // in index + index_delta, and its NACK answers are rebuilt from the
 // publisher stream's history. A rewritten leg (simulcast: its rewriter picks
 // packets from three SSRCs and renumbers them) gets each packet already
 // numbered by the fan-out, so no delta maps it back; it keeps its own
 // sealed packets (kSentHistory of them) to answer NACKs with the same bytes.
+// A forwarded leg (an RTP forwarder: no ICE, no RTCP feedback) gets each
+// packet numbered and labelled by the fan-out and keeps nothing. A leg whose
+// profile is SC_PROFILE_NONE sends plain RTP (a forwarder without SRTP).
 //
 // fill() runs on the publisher's media thread only (one thread per
 // publisher stream: the sealer is not thread-safe); the counters are atomics
@@ -35,7 +38,7 @@ namespace swiftcall::fanout {
 
 class SealedLeg {
   public:
-    enum class Numbering { delta, rewritten };
+    enum class Numbering { delta, rewritten, forwarded };
     // ~0.5 s of simulcast video at its top layer; 128 x 1.5 KB a leg at most.
     static constexpr size_t kSentHistory = 128;
 
@@ -52,7 +55,7 @@ class SealedLeg {
     // packet (datapath::rewrite_for_leg) or it would not fit the slot.
     bool fill(sc_tx_slot& slot, std::span<const uint8_t> publisher_rtp, uint64_t in_index);
 
-    // A rewritten leg: `rtp` is the leg's packet as the fan-out numbered it
+    // A rewritten or forwarded leg: `rtp` is the leg's packet as the fan-out numbered it
     // (what relay_rtp would get), sealed at `out_index` (48 bits) and kept
     // for NACKs. slot nullptr: no slot to send it in (a full ring), kept for
     // the NACK that repairs the loss. false as fill().
@@ -90,7 +93,7 @@ class SealedLeg {
     mutable std::mutex sent_lock_;
     std::unique_ptr<media::PacketHistory> sent_;
     datapath::UdpFramePath path_;
-    datapath::SrtpSealer sealer_;
+    std::optional<datapath::SrtpSealer> sealer_;  // none: plain RTP
     std::atomic<uint64_t> packets_{0}, bytes_{0}, errors_{0};
     std::atomic<uint64_t> first_in_{0}, last_in_{0};  // index + 1, 0: none
     std::atomic<uint64_t> results_[SC_TX_RESULT_MAX] = {};

@@ -22,7 +22,8 @@
 #include "room/media_description.h"
 
 namespace swiftcall::fanout {
-class SealedLeg;  // the sealed transmitter's leg (plugin/fanout/sealed_leg.h)
+class SealedLeg;     // the sealed transmitter's leg (plugin/fanout/sealed_leg.h)
+class RtpForwarder;  // an rtp_forward target (plugin/fanout/rtp_forwarder.h)
 }
 
 namespace swiftcall::room {
@@ -68,6 +69,8 @@ struct PublisherStream {
     // to (after the moderation check, as stock: a muted stream is not
     // recorded). Swapped by the control thread under this lock.
     std::unique_ptr<media::StreamRecorder> recorder;
+    // rtp_forward targets of this stream; they go with it (unpublish, leave).
+    std::vector<std::shared_ptr<fanout::RtpForwarder>> forwarders;
     uint64_t packets_in = 0;
     uint64_t bytes_in = 0;
 };

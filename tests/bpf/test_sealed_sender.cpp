@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "datapath/leg_rewrite.h"
 #include "datapath/udp_frame.h"
 #include "fanout/sealed_sender.h"
+#include "fanout/udp_rtp_forwarder.h"
+#include "media/rtp_packet.h"
 #include "rtp_builder.h"
 #include "srtp_peer.h"
 #include "veth_lab.h"
@@ -221,5 +224,120 @@ TEST_CASE(
         CHECK(*kept == labelled);
         CHECK_FALSE(leg->sent_packet(first + 200));  // never sealed: nothing to answer
         close(fd);
+    }
+}
+
+TEST_CASE(
+    "sealed sender: a forwarded leg (rtp_forward) sends the fan-out's packet as it is, plain or "
+    "sealed as libsrtp does across a ROC wrap, and keeps nothing",
+    "[sealed]") {
+    sctest::srtp_global_init();
+    sctest::VethLab lab;
+    fanout::SealedSender sender(datapath::Transmitter::open(4));
+    std::mt19937 rng(17);
+    const uint16_t profiles[] = {SC_PROFILE_NONE, SC_PROFILE_AES128_CM_SHA1_80};
+    for (uint16_t profile : profiles) {
+        CAPTURE(profile);
+        auto p = leg_params(
+            lab, profile == SC_PROFILE_NONE ? uint16_t{SC_PROFILE_AES128_CM_SHA1_32} : profile,
+            0x66000001, 46000, rng);
+        if (profile == SC_PROFILE_NONE) p.out = datapath::SrtpMaster{SC_PROFILE_NONE, {}, {}};
+        // A subscriber's labels that a forwarded leg must not apply: the
+        // fan-out already labelled the packet for the forwarder.
+        p.payload_type = 101;
+        p.ext_map[1] = 9;
+        auto leg =
+            std::make_shared<fanout::SealedLeg>(8, p, fanout::SealedLeg::Numbering::forwarded);
+        const int fd = lab.bind_peer_udp(p.tuple.dport);
+        std::optional<sctest::SrtpPeer> libsrtp, receiver;
+        if (profile != SC_PROFILE_NONE) {
+            libsrtp.emplace(p.out, 0xabcdef01, false);
+            receiver.emplace(p.out, 0xabcdef01, true);
+        }
+        lab.drain();
+        const uint64_t first = (uint64_t{1} << 16) | 0xfffc;
+        for (uint64_t index = first; index < first + 8; ++index) {
+            CAPTURE(index);
+            const auto rtp = wire_packet(uint16_t(index), rng);
+            sender.begin(1);
+            REQUIRE(sender.add_rewritten(leg, rtp, index));
+            sender.flush();
+            std::vector<uint8_t> got(2048);
+            const ssize_t n = recv(fd, got.data(), got.size(), 0);
+            REQUIRE(n > 0);
+            got.resize(size_t(n));
+            if (profile == SC_PROFILE_NONE) {
+                CHECK(got == rtp);
+            } else {
+                if (index == first) libsrtp->set_roc(0xabcdef01, uint32_t(index >> 16));
+                CHECK(got == libsrtp->protect(rtp));
+                if (index == first) receiver->set_roc(0xabcdef01, uint32_t(index >> 16));
+                REQUIRE(receiver->unprotect(got) == srtp_err_status_ok);
+                CHECK(got == rtp);
+            }
+            CHECK_FALSE(leg->sent_packet(index));  // no NACKs come from a forwarder target
+        }
+        CHECK(leg->counters().packets == 8);
+        close(fd);
+    }
+}
+
+TEST_CASE(
+    "rtp forwarder socket: labels as asked, seals with the forwarder's key as libsrtp does, and "
+    "counts what it cannot send",
+    "[sealed]") {
+    sctest::srtp_global_init();
+    sctest::VethLab lab;
+    std::mt19937 rng(23);
+    for (bool srtp : {false, true}) {
+        CAPTURE(srtp);
+        fanout::RtpForwardTarget t;
+        t.host = "127.0.1.2";
+        t.family = SC_AF_INET;
+        inet_pton(AF_INET, t.host.c_str(), t.addr.data());
+        t.port = 46100;
+        t.ssrc = 0x1234;
+        t.pt = 111;
+        datapath::SrtpMaster m{SC_PROFILE_AES128_CM_SHA1_80, {}, {}};
+        for (int i = 0; i < 16; ++i) m.key.push_back(uint8_t(rng()));
+        for (int i = 0; i < 14; ++i) m.salt.push_back(uint8_t(rng()));
+        if (srtp) t.srtp = m;
+        const int fd = lab.bind_peer_udp(t.port);
+        fanout::UdpRtpForwarder f(1, true, t);
+        CHECK(f.tuple().dport == 46100);
+        CHECK(f.tuple().sport != 0);
+        sctest::SrtpPeer libsrtp(m, 0x1234, false), receiver(m, 0x1234, true);
+        lab.drain();
+        for (uint16_t seq = 65533; seq != 3; ++seq) {
+            CAPTURE(seq);
+            auto rtp = wire_packet(seq, rng);
+            const uint64_t index = f.label(rtp);
+            CHECK(index == (seq >= 65533 ? seq : (uint64_t{1} << 16) + seq));
+            CHECK((rtp[1] & 0x7f) == 111);
+            CHECK(media::read_u32(rtp.data() + 8) == 0x1234);
+            f.send(rtp, index);
+            std::vector<uint8_t> got(2048);
+            const ssize_t n = recv(fd, got.data(), got.size(), 0);
+            REQUIRE(n > 0);
+            got.resize(size_t(n));
+            if (!srtp) {
+                CHECK(got == rtp);
+                continue;
+            }
+            CHECK(got == libsrtp.protect(rtp));
+            REQUIRE(receiver.unprotect(got) == srtp_err_status_ok);
+            CHECK(got == rtp);
+        }
+        CHECK(f.packets == 6);
+        CHECK(f.errors == 0);
+        close(fd);
+        // Nobody listens now: the kernel's port-unreachable makes a later
+        // send fail; counted, never thrown.
+        auto rtp = wire_packet(10, rng);
+        for (int i = 0; i < 3; ++i) {
+            f.send(rtp, f.label(rtp));
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        CHECK(f.errors >= 1);
     }
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fanout/fanout.h"
+#include "fanout/rtp_forwarder.h"
 #include "media/rtp_packet.h"
 #include "rtp_builder.h"
 
@@ -326,4 +327,87 @@ TEST_CASE("sealed legs: a simulcast leg gets its own rewrite, the bytes a relaye
     }
     CHECK(fanout.counters().kernel_served == 20);
     CHECK(setup.subs[1]->kernel.skipped_for_kernel == 20);
+}
+
+namespace {
+
+// An rtp_forward target that keeps what the user path would send.
+class RecordingForwarder : public fanout::RtpForwarder {
+  public:
+    using RtpForwarder::RtpForwarder;
+    void send(std::span<const uint8_t> rtp, uint64_t index) override {
+        sent.push_back({{rtp.begin(), rtp.end()}, index});
+    }
+    std::vector<std::pair<std::vector<uint8_t>, uint64_t>> sent;
+};
+
+std::shared_ptr<RecordingForwarder> add_target(room::PublisherStream& stream, uint32_t id,
+                                               uint32_t ssrc, uint8_t pt, int substream = 0) {
+    fanout::RtpForwardTarget t;
+    t.ssrc = ssrc;
+    t.pt = pt;
+    t.substream = substream;
+    auto f = std::make_shared<RecordingForwarder>(id, true, t);
+    stream.forwarders.push_back(f);
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("rtp_forward targets: every packet with the target's SSRC and PT, numbered as it came") {
+    RecordingSink sink;
+    fanout::Fanout fanout(sink);
+    Setup setup(1);
+    auto relabelled = add_target(*setup.stream, 1, 0x1111, 100);
+    auto as_is = add_target(*setup.stream, 2, 0, 0);
+    for (uint16_t seq = 65534; seq != 2; ++seq)
+        fanout.forward(setup.publisher, *setup.stream, vp8_packet(seq, 9, seq == 65534), nullptr,
+                       seq);
+    REQUIRE(relabelled->sent.size() == 4);
+    REQUIRE(as_is->sent.size() == 4);
+    CHECK(sink.sent.size() == 4);  // the subscriber is served as before
+    for (size_t i = 0; i < 4; ++i) {
+        const uint16_t seq = static_cast<uint16_t>(65534 + i);
+        const auto original = vp8_packet(seq, 9, i == 0);
+        CHECK(as_is->sent[i].first == original);
+        auto want = original;
+        want[1] = static_cast<uint8_t>((want[1] & 0x80) | 100);
+        media::write_u32(want.data() + 8, 0x1111);
+        CHECK(relabelled->sent[i].first == want);
+        // The index runs over the wrap: ROC 1 after 65535.
+        CHECK(relabelled->sent[i].second == (i < 2 ? seq : (uint64_t{1} << 16) + seq));
+    }
+    CHECK(fanout.counters().rtp_forwarded == 8);
+}
+
+TEST_CASE(
+    "rtp_forward targets: one substream each; a muted stream reaches none; a kernel leg "
+    "takes the labelled packet instead of the socket") {
+    RecordingSink sink;
+    RecordingSealedSender sealed;
+    fanout::Fanout fanout(sink, &sealed);
+    Setup setup(0);
+    setup.stream->simulcast = true;
+    setup.stream->ssrcs = {0xA, 0xB, 0xC};
+    auto low = add_target(*setup.stream, 1, 0, 0, 0);
+    auto high = add_target(*setup.stream, 2, 0x2222, 0, 2);
+    high->sealed = fake_leg(0x40);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(1, 0xA, true), nullptr, 0);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(2, 0xB, true), nullptr, 1);
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(3, 0xC, true), nullptr, 2);
+    REQUIRE(low->sent.size() == 1);
+    CHECK(media::read_u32(low->sent[0].first.data() + 8) == 0xA);
+    CHECK(high->sent.empty());  // its kernel leg took it
+    REQUIRE(sealed.batches.size() == 1);
+    REQUIRE(sealed.batches[0].size() == 1);
+    CHECK(sealed.batches[0][0].leg == reinterpret_cast<fanout::SealedLeg*>(0x40));
+    CHECK(sealed.batches[0][0].rewritten);
+    CHECK(media::read_u32(sealed.batches[0][0].rtp.data() + 8) == 0x2222);
+    CHECK(sealed.batches[0][0].in_index == 3);
+    CHECK(high->kernel_packets == 1);
+    setup.stream->muted = true;
+    fanout.forward(setup.publisher, *setup.stream, vp8_packet(4, 0xA, false), nullptr, 3);
+    CHECK(low->sent.size() == 1);
+    CHECK(fanout.counters().moderated == 1);
+    high->sealed.reset();  // a fake leg: ~RtpForwarder must not mark it removed
 }

@@ -6,7 +6,11 @@ using namespace swiftcall::core;
 
 TEST_CASE("the sample's options parse into rooms and general settings") {
     auto config = parse_plugin_config({
-        {"general", {{"videoroom_compat", "true"}, {"datapath", "user"}, {"admin_key", "k"}}},
+        {"general",
+         {{"videoroom_compat", "true"},
+          {"datapath", "user"},
+          {"admin_key", "k"},
+          {"lock_rtp_forward", "true"}}},
         {"room-1234",
          {{"description", "Demo Room"},
           {"publishers", "6"},
@@ -17,6 +21,7 @@ TEST_CASE("the sample's options parse into rooms and general settings") {
     CHECK(config.videoroom_compat);
     CHECK(config.datapath == DatapathMode::user);
     CHECK(config.admin_key == "k");
+    CHECK(config.lock_rtp_forward);
     CHECK(config.tx_ring_slots == 4096);  // the default
     CHECK(config.warnings.empty());
     REQUIRE(config.rooms.size() == 1);
@@ -119,8 +124,8 @@ TEST_CASE(
     CHECK(has("lock_record", "yes"));
 
     // Talk detection, with stock's defaults and a refused 0.
-    auto talk = parse_plugin_config({{"room-9", {{"audiolevel_event", "yes"},
-                                                 {"audio_level_average", "40"}}}});
+    auto talk = parse_plugin_config(
+        {{"room-9", {{"audiolevel_event", "yes"}, {"audio_level_average", "40"}}}});
     CHECK(talk.warnings.empty());
     CHECK(talk.rooms[0].audiolevel_event);
     CHECK(talk.rooms[0].audio_active_packets == 100);
